@@ -1,0 +1,48 @@
+namespace DurableStreams;
+
+/// <summary>
+/// Exponential backoff with full jitter, used for every retryable request: reads, HEAD, create,
+/// delete, SSE reconnects, close and idempotent writes.
+/// </summary>
+public sealed class RetryOptions
+{
+    /// <summary>Retries after the first attempt; 0 disables retrying. Default 5.</summary>
+    public int MaxRetries { get; set; } = 5;
+
+    /// <summary>Upper bound of the first backoff. Default 100 ms.</summary>
+    public TimeSpan InitialDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Largest backoff between attempts. Default 10 s.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Growth factor of the backoff per attempt, at least 1. Default 2.</summary>
+    public double Multiplier { get; set; } = 2.0;
+
+    /// <summary>Longest <c>Retry-After</c> honoured; larger values are clamped. Default 5 minutes.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (MaxRetries < 0)
+            throw new ArgumentOutOfRangeException(nameof(MaxRetries), MaxRetries, "MaxRetries must be zero or more.");
+        if (InitialDelay <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(InitialDelay), InitialDelay, "InitialDelay must be positive.");
+        if (MaxDelay < InitialDelay)
+            throw new ArgumentOutOfRangeException(nameof(MaxDelay), MaxDelay, "MaxDelay must not be less than InitialDelay.");
+        if (double.IsNaN(Multiplier) || Multiplier < 1.0)
+            throw new ArgumentOutOfRangeException(nameof(Multiplier), Multiplier, "Multiplier must be at least 1.");
+        if (MaxRetryAfter < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(MaxRetryAfter), MaxRetryAfter, "MaxRetryAfter must not be negative.");
+    }
+
+    /// <summary>The backoff before retry number <paramref name="retry"/> (0-based): random in [0, min(max, initial·multiplier^retry)].</summary>
+    internal TimeSpan Backoff(int retry, Random random)
+    {
+        var ceiling = InitialDelay.TotalMilliseconds * Math.Pow(Multiplier, retry);
+        ceiling = Math.Min(ceiling, MaxDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(random.NextDouble() * ceiling);
+    }
+
+    internal RetryOptions Clone() => (RetryOptions)MemberwiseClone();
+}

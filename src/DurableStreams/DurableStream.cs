@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using DurableStreams.Http;
+using DurableStreams.Reading;
+using DurableStreams.Writing;
+
+namespace DurableStreams;
+
+/// <summary>
+/// A handle on one stream URL. Constructing it does no I/O; every operation is one protocol request
+/// (appends may share one). Appends made while a POST is in flight are batched into the next POST.
+/// </summary>
+public sealed class DurableStream : IAsyncDisposable
+{
+    private readonly DurableStreamClient _client;
+    private readonly ImplicitProducer _implicitProducer = new();
+    private readonly object _gate = new();
+    private AppendBatcher? _batcher;
+    private string? _contentType;
+
+    /// <summary>A handle on <paramref name="url"/>; <paramref name="contentType"/> saves a HEAD before the first append when known.</summary>
+    public DurableStream(DurableStreamClient client, Uri url, string? contentType = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(url);
+        if (!url.IsAbsoluteUri) throw new ArgumentException("The stream URL must be absolute.", nameof(url));
+        _client = client;
+        Url = url;
+        _contentType = contentType;
+    }
+
+    /// <summary>The stream URL.</summary>
+    public Uri Url { get; }
+
+    /// <summary>The content type, once known (given, created, or learned from HEAD or a read).</summary>
+    public string? ContentType => _contentType;
+
+    /// <summary>Whether the stream is known to be in JSON mode.</summary>
+    public bool IsJson => ProtocolNames.IsJsonContentType(_contentType);
+
+    private ProtocolHttpClient Http => _client.Http;
+
+    /// <summary>Creates the stream (PUT); succeeds with <c>Created = false</c> if it exists with the same configuration.</summary>
+    public async Task<CreateStreamResult> CreateAsync(CreateStreamOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new CreateStreamOptions();
+        if (options.Ttl is not null && options.ExpiresAt is not null)
+            throw new ArgumentException("Set either Ttl or ExpiresAt, not both.", nameof(options));
+
+        var contentType = options.ContentType ?? (options.ForkFrom is null ? ProtocolNames.OctetStream : null);
+        var request = new StreamRequest
+        {
+            Method = HttpMethod.Put,
+            Url = Url,
+            Kind = RequestKind.Create,
+            Body = options.InitialData,
+            ContentType = contentType,
+            Overrides = RequestOverrides.From(options.Headers, null),
+        };
+        if (options.Ttl is { } ttl)
+        {
+            if (ttl < TimeSpan.Zero || ttl.Ticks % TimeSpan.TicksPerSecond != 0)
+                throw new ArgumentOutOfRangeException(nameof(options), ttl, "Ttl must be a non-negative whole number of seconds.");
+            request.Headers[ProtocolNames.Ttl] = ((long)ttl.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        }
+        if (options.ExpiresAt is { } expiresAt)
+            request.Headers[ProtocolNames.ExpiresAt] = FormatTimestamp(expiresAt);
+        if (options.Closed) request.Headers[ProtocolNames.Closed] = "true";
+        if (options.ForkFrom is { } fork)
+        {
+            request.Headers[ProtocolNames.ForkedFrom] = fork.SourcePath;
+            if (fork.Offset is not null) request.Headers[ProtocolNames.ForkOffset] = fork.Offset;
+            if (fork.SubOffset is { } sub) request.Headers[ProtocolNames.ForkSubOffset] = sub.ToString(CultureInfo.InvariantCulture);
+        }
+
+        using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var reported = ResponseHeaderReader.ContentType(response);
+        SetContentType(reported ?? contentType);
+        return new CreateStreamResult(
+            response.StatusCode == System.Net.HttpStatusCode.Created,
+            ResponseHeaderReader.Get(response, ProtocolNames.NextOffset),
+            _contentType,
+            ResponseHeaderReader.Flag(response, ProtocolNames.Closed));
+    }
+
+    /// <summary>Creates a fork of this stream at <paramref name="target"/>, diverging at <paramref name="offset"/> (the tail when null).</summary>
+    public async Task<DurableStream> ForkAsync(string target, string? offset = null, CreateStreamOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var fork = _client.GetStream(target);
+        var forkOptions = new CreateStreamOptions
+        {
+            ContentType = options?.ContentType,
+            Ttl = options?.Ttl,
+            ExpiresAt = options?.ExpiresAt,
+            Headers = options?.Headers,
+            ForkFrom = new StreamFork(Url.AbsolutePath, offset, options?.ForkFrom?.SubOffset),
+        };
+        await fork.CreateAsync(forkOptions, cancellationToken).ConfigureAwait(false);
+        return fork;
+    }
+
+    /// <summary>Reads the stream's metadata (HEAD).</summary>
+    public async Task<StreamMetadata> HeadAsync(CancellationToken cancellationToken = default)
+    {
+        var request = new StreamRequest { Method = HttpMethod.Head, Url = Url, Kind = RequestKind.Head };
+        using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var contentType = ResponseHeaderReader.ContentType(response);
+        if (contentType is not null) SetContentType(contentType);
+        var ttl = ResponseHeaderReader.Int64(response, ProtocolNames.Ttl);
+        var expires = ResponseHeaderReader.Get(response, ProtocolNames.ExpiresAt);
+        return new StreamMetadata
+        {
+            Offset = ResponseHeaderReader.Get(response, ProtocolNames.NextOffset),
+            ContentType = contentType,
+            ETag = ResponseHeaderReader.Get(response, "ETag"),
+            CacheControl = response.Headers.CacheControl?.ToString(),
+            Ttl = ttl is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            ExpiresAt = DateTimeOffset.TryParse(expires, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null,
+            Closed = ResponseHeaderReader.Flag(response, ProtocolNames.Closed),
+        };
+    }
+
+    /// <summary>Deletes the stream.</summary>
+    public async Task DeleteAsync(CancellationToken cancellationToken = default)
+    {
+        var request = new StreamRequest { Method = HttpMethod.Delete, Url = Url, Kind = RequestKind.Delete };
+        using var _ = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Appends bytes. On a JSON stream the bytes must be one JSON value, stored as one message.
+    /// The data is copied before this returns, so the caller may reuse its buffer.
+    /// </summary>
+    public async Task<AppendResult> AppendAsync(ReadOnlyMemory<byte> data, AppendOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        await EnsureContentTypeAsync(cancellationToken).ConfigureAwait(false);
+        if (IsJson) JsonBody.EnsureSingleValue(data.Span, nameof(data));
+        var item = new PendingAppend(data.ToArray(), options, close: false);
+        return await SubmitAsync(item, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends UTF-8 text (on a JSON stream: one JSON value as text).</summary>
+    public Task<AppendResult> AppendAsync(string text, AppendOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return AppendAsync(Encoding.UTF8.GetBytes(text), options, cancellationToken);
+    }
+
+    /// <summary>Appends one JSON message, serialized through <paramref name="typeInfo"/>.</summary>
+    public Task<AppendResult> AppendJsonAsync<T>(T value, JsonTypeInfo<T> typeInfo, AppendOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return AppendAsync(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), options, cancellationToken);
+    }
+
+    /// <summary>Appends several JSON messages in one POST (a no-op when empty: the server rejects <c>[]</c>).</summary>
+    public async Task<AppendResult?> AppendJsonManyAsync<T>(IEnumerable<T> values, JsonTypeInfo<T> typeInfo, AppendOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        var tasks = new List<Task<AppendResult>>();
+        foreach (var value in values)
+            tasks.Add(AppendAsync(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), options, cancellationToken));
+        if (tasks.Count == 0) return null;
+        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        return results[^1];
+    }
+
+    /// <summary>Closes the stream after the appends queued before it, optionally appending final data atomically.</summary>
+    public async Task<CloseResult> CloseAsync(ReadOnlyMemory<byte>? finalData = null, CancellationToken cancellationToken = default)
+    {
+        var data = finalData ?? ReadOnlyMemory<byte>.Empty;
+        if (!data.IsEmpty)
+        {
+            await EnsureContentTypeAsync(cancellationToken).ConfigureAwait(false);
+            if (IsJson) JsonBody.EnsureSingleValue(data.Span, nameof(finalData));
+        }
+        var item = new PendingAppend(data.ToArray(), null, close: true);
+        var result = await SubmitAsync(item, cancellationToken).ConfigureAwait(false);
+        return new CloseResult(result.Offset);
+    }
+
+    /// <summary>Waits until every append queued so far has been answered.</summary>
+    public Task FlushAsync()
+    {
+        AppendBatcher? batcher;
+        lock (_gate) batcher = _batcher;
+        return batcher?.WhenIdleAsync() ?? Task.CompletedTask;
+    }
+
+    /// <summary>Starts a read (the first request is made before this returns).</summary>
+    public Task<StreamResponse> ReadAsync(ReadOptions? options = null, CancellationToken cancellationToken = default) =>
+        StreamResponse.OpenAsync(new ReadSession(Http, Url, options ?? new ReadOptions(), _contentType), cancellationToken);
+
+    /// <summary>An idempotent producer writing to this stream.</summary>
+    public IdempotentProducer CreateProducer(IdempotentProducerOptions options) => new(this, _client, options);
+
+    /// <summary>Flushes pending appends.</summary>
+    public async ValueTask DisposeAsync() => await FlushAsync().ConfigureAwait(false);
+
+    internal void SetContentType(string? contentType)
+    {
+        if (contentType is not null) _contentType = contentType;
+    }
+
+    internal async ValueTask EnsureContentTypeAsync(CancellationToken cancellationToken)
+    {
+        if (_contentType is null) await HeadAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<AppendResult> SubmitAsync(PendingAppend item, CancellationToken cancellationToken)
+    {
+        if (!_client.Options.BatchAppends)
+            return SendBatchAsync([item], cancellationToken);
+        AppendBatcher batcher;
+        lock (_gate)
+            batcher = _batcher ??= new AppendBatcher(SendBatchAsync, _client.Options.MaxAppendBatchBytes);
+        return batcher.EnqueueAsync(item, cancellationToken);
+    }
+
+    private async Task<AppendResult> SendBatchAsync(IReadOnlyList<PendingAppend> batch, CancellationToken cancellationToken)
+    {
+        var first = batch[0];
+        var close = first.Close;
+        var hasBody = !first.Data.IsEmpty || batch.Count > 1;
+        var body = hasBody ? AppendBatcher.Encode(batch, IsJson) : (ReadOnlyMemory<byte>?)null;
+        // Producer tagging needs ordered sequence numbers, which only the batcher's single in-flight POST gives.
+        var tagged = _client.Options.SafeAppendRetries && _client.Options.BatchAppends && hasBody
+            && first.Options?.Headers?.ContainsKey(ProtocolNames.ProducerId) != true;
+
+        var request = new StreamRequest
+        {
+            Method = HttpMethod.Post,
+            Url = Url,
+            Kind = close ? RequestKind.Close : RequestKind.Append,
+            Body = body,
+            ContentType = hasBody ? _contentType ?? ProtocolNames.OctetStream : null,
+            Overrides = RequestOverrides.From(first.Options?.Headers, first.Options?.QueryParameters),
+            // Close-only is idempotent; tagged writes are deduplicated; anything else must not be resent blindly.
+            RetryClass = tagged || (close && !hasBody) ? RetryClass.Idempotent : RetryClass.StoredNothingOnly,
+        };
+        if (first.Options?.Seq is { } seq) request.Headers[ProtocolNames.Seq] = seq;
+        if (close) request.Headers[ProtocolNames.Closed] = "true";
+        if (tagged)
+        {
+            request.Headers[ProtocolNames.ProducerId] = _implicitProducer.Id;
+            request.Headers[ProtocolNames.ProducerEpoch] = _implicitProducer.Epoch.ToString(CultureInfo.InvariantCulture);
+            request.Headers[ProtocolNames.ProducerSeq] = _implicitProducer.Seq.ToString(CultureInfo.InvariantCulture);
+        }
+
+        try
+        {
+            using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (tagged) _implicitProducer.Accepted();
+            return new AppendResult(ResponseHeaderReader.Get(response, ProtocolNames.NextOffset));
+        }
+        catch (DurableStreamException ex) when (tagged)
+        {
+            // A definite rejection stored nothing and left the server's sequence where it was; anything
+            // else might have landed, so move to a fresh epoch before the next batch.
+            if (ex is DurableStreamNetworkException || ex.Code is DurableStreamErrorCode.ServerError or DurableStreamErrorCode.RateLimited
+                or DurableStreamErrorCode.StaleProducerEpoch or DurableStreamErrorCode.ProducerSequenceGap)
+                _implicitProducer.Restart((ex as StaleProducerEpochException)?.CurrentEpoch);
+            throw;
+        }
+    }
+
+    private static string FormatTimestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+}

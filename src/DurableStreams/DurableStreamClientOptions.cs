@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+
+namespace DurableStreams;
+
+/// <summary>Options of a <see cref="DurableStreamClient"/>.</summary>
+public sealed class DurableStreamClientOptions
+{
+    /// <summary>Base address relative stream paths resolve against (e.g. <c>http://localhost:4437/v1/stream/</c>).</summary>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>Retry policy shared by every retryable request.</summary>
+    public RetryOptions Retry { get; set; } = new();
+
+    /// <summary>Headers sent with every request; values may be computed per request.</summary>
+    public IDictionary<string, RequestValue> Headers { get; } = new Dictionary<string, RequestValue>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Query parameters sent with every request; values may be computed per request.</summary>
+    public IDictionary<string, RequestValue> QueryParameters { get; } = new Dictionary<string, RequestValue>(StringComparer.Ordinal);
+
+    /// <summary>Called when a request fails for good; may supply new headers or parameters to retry with.</summary>
+    public StreamErrorHandler? OnError { get; set; }
+
+    /// <summary>How many times in a row <see cref="OnError"/> may ask for a retry of one request. Default 3.</summary>
+    public int MaxErrorRecoveries { get; set; } = 3;
+
+    /// <summary>
+    /// Coalesce appends made while a POST is in flight into the next POST (one request in flight per handle).
+    /// Default <see langword="true"/>.
+    /// </summary>
+    public bool BatchAppends { get; set; } = true;
+
+    /// <summary>Largest body an automatic append batch grows to. Default 1 MiB.</summary>
+    public int MaxAppendBatchBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Tag batched appends with a per-handle producer identity so the server deduplicates a resend,
+    /// which makes retrying them after 5xx and network failures safe. Without it only failures that
+    /// certainly stored nothing (429, 503, refused connections) are retried. Default <see langword="true"/>.
+    /// </summary>
+    public bool SafeAppendRetries { get; set; } = true;
+
+    /// <summary>Time allowed for a non-live request to return its headers, per attempt. Default 30 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time allowed for a long-poll to answer, per attempt; must exceed the server's hold (30 s by default). Default 65 s.</summary>
+    public TimeSpan LongPollTimeout { get; set; } = TimeSpan.FromSeconds(65);
+
+    /// <summary>An SSE connection silent for this long is dropped and reopened. Default 120 s.</summary>
+    public TimeSpan SseIdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Logging; nothing is logged when unset.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Clock used for backoff waits (tests inject a fake one).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Retry);
+        Retry.Validate();
+        if (MaxErrorRecoveries < 0) throw new ArgumentOutOfRangeException(nameof(MaxErrorRecoveries));
+        if (MaxAppendBatchBytes <= 0) throw new ArgumentOutOfRangeException(nameof(MaxAppendBatchBytes));
+        if (RequestTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RequestTimeout));
+        if (LongPollTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(LongPollTimeout));
+        if (SseIdleTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(SseIdleTimeout));
+    }
+}

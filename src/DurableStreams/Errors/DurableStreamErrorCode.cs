@@ -1,0 +1,44 @@
+namespace DurableStreams;
+
+/// <summary>Classifies a <see cref="DurableStreamException"/> without parsing its message.</summary>
+public enum DurableStreamErrorCode
+{
+    /// <summary>An HTTP status the client has no more specific meaning for.</summary>
+    UnexpectedStatus,
+    /// <summary>The stream does not exist (404).</summary>
+    NotFound,
+    /// <summary>The stream exists with another configuration, or another 409 not covered below.</summary>
+    Conflict,
+    /// <summary>A <c>Stream-Seq</c> not greater than the last accepted one (409).</summary>
+    SequenceConflict,
+    /// <summary>The stream is closed and accepts no more data (409 with <c>Stream-Closed</c>).</summary>
+    StreamClosed,
+    /// <summary>The server rejected the read offset or parameters (400 on a read).</summary>
+    InvalidOffset,
+    /// <summary>The server rejected the request as malformed (400 on a write).</summary>
+    BadRequest,
+    /// <summary>401.</summary>
+    Unauthorized,
+    /// <summary>403 without producer headers.</summary>
+    Forbidden,
+    /// <summary>The offset is before the retained data, or the stream is soft-deleted (410).</summary>
+    Gone,
+    /// <summary>Too many requests (429) after retries.</summary>
+    RateLimited,
+    /// <summary>A 5xx after retries.</summary>
+    ServerError,
+    /// <summary>The server does not support the operation (405, 501).</summary>
+    NotSupported,
+    /// <summary>The request never produced an HTTP response (refused, reset, timed out).</summary>
+    Network,
+    /// <summary>A response body, SSE event or base64 payload could not be decoded.</summary>
+    Parse,
+    /// <summary>A one-shot response was consumed twice.</summary>
+    StreamConsumed,
+    /// <summary>A producer was fenced by a newer epoch (403 with producer headers).</summary>
+    StaleProducerEpoch,
+    /// <summary>A producer sequence gap the client could not recover from (409 with <c>Producer-Expected-Seq</c>).</summary>
+    ProducerSequenceGap,
+    /// <summary>The request body was too large (413).</summary>
+    PayloadTooLarge,
+}

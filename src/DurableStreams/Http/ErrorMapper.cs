@@ -1,0 +1,73 @@
+using System.Net;
+
+namespace DurableStreams.Http;
+
+/// <summary>Turns a failure status into the matching typed exception.</summary>
+internal static class ErrorMapper
+{
+    public static DurableStreamException FromResponse(StreamRequest request, HttpResponseMessage response, string? body, TimeProvider time)
+    {
+        var status = response.StatusCode;
+        var url = request.Url;
+        var where = $"{request.Method} {url.AbsolutePath}";
+        var text = string.IsNullOrWhiteSpace(body) ? response.ReasonPhrase : body.Trim();
+        var message = $"HTTP {(int)status} from {where}: {text}";
+        var retryAfter = ResponseHeaderReader.RetryAfter(response, time);
+
+        DurableStreamException error = status switch
+        {
+            HttpStatusCode.NotFound => new StreamNotFoundException($"Stream not found: {url.AbsolutePath} ({where} returned 404: {text})", url, request.Offset),
+            HttpStatusCode.Gone => new RetentionGoneException($"Gone: {where} returned 410: {text}", url, request.Offset),
+            HttpStatusCode.Conflict => Conflict(request, response, message, url),
+            HttpStatusCode.Forbidden when request.Headers.ContainsKey(ProtocolNames.ProducerId) =>
+                new StaleProducerEpochException($"Producer epoch is stale: {message}", url, ResponseHeaderReader.Int64(response, ProtocolNames.ProducerEpoch)),
+            HttpStatusCode.BadRequest when request.Kind == RequestKind.Read =>
+                new DurableStreamException($"Invalid offset or read parameters ({request.Offset ?? "-1"}): {message}", DurableStreamErrorCode.InvalidOffset, status, url, request.Offset),
+            _ => new DurableStreamException(message, Classify(status), status, url, request.Offset),
+        };
+        return Decorate(error, retryAfter, body);
+    }
+
+    private static DurableStreamException Conflict(StreamRequest request, HttpResponseMessage response, string message, Uri url)
+    {
+        // Server precedence: closed, then content type, then sequence. Test the closed flag first.
+        if (ResponseHeaderReader.Flag(response, ProtocolNames.Closed))
+            return new StreamClosedException($"Stream is closed: {message}", url, ResponseHeaderReader.Get(response, ProtocolNames.NextOffset));
+        var expected = ResponseHeaderReader.Int64(response, ProtocolNames.ProducerExpectedSeq);
+        if (expected is not null)
+            return new ProducerSequenceGapException($"Producer sequence gap: {message}", url, expected, ResponseHeaderReader.Int64(response, ProtocolNames.ProducerReceivedSeq));
+        if (request.Headers.TryGetValue(ProtocolNames.Seq, out var seq))
+            return new SequenceConflictException($"Stream-Seq {seq} is not greater than the last accepted sequence: {message}", url, seq);
+        return new DurableStreamException(message, DurableStreamErrorCode.Conflict, HttpStatusCode.Conflict, url, request.Offset);
+    }
+
+    private static DurableStreamErrorCode Classify(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.BadRequest => DurableStreamErrorCode.BadRequest,
+        HttpStatusCode.Unauthorized => DurableStreamErrorCode.Unauthorized,
+        HttpStatusCode.Forbidden => DurableStreamErrorCode.Forbidden,
+        HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented => DurableStreamErrorCode.NotSupported,
+        HttpStatusCode.RequestEntityTooLarge => DurableStreamErrorCode.PayloadTooLarge,
+        HttpStatusCode.TooManyRequests => DurableStreamErrorCode.RateLimited,
+        >= HttpStatusCode.InternalServerError => DurableStreamErrorCode.ServerError,
+        _ => DurableStreamErrorCode.UnexpectedStatus,
+    };
+
+    private static DurableStreamException Decorate(DurableStreamException error, TimeSpan? retryAfter, string? body) =>
+        // Exceptions are immutable to callers; rebuild the base type only when extra data exists.
+        error.GetType() == typeof(DurableStreamException) && (retryAfter is not null || body is not null)
+            ? new DurableStreamException(error.Message, error.Code, error.Status, error.Url, error.Offset) { RetryAfter = retryAfter, ResponseText = body }
+            : error;
+
+    public static DurableStreamNetworkException Network(StreamRequest request, Exception inner) =>
+        new($"Network error on {request.Method} {request.Url.AbsolutePath}: {inner.Message}", request.Url, inner, request.Offset);
+
+    /// <summary>Statuses worth retrying for an idempotent request.</summary>
+    public static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError
+            or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
+    /// <summary>Statuses that guarantee a write was not applied.</summary>
+    public static bool StoredNothing(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
+}

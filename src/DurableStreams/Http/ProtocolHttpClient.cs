@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using DurableStreams.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace DurableStreams.Http;
+
+/// <summary>
+/// Sends protocol requests: builds a fresh message per attempt (re-evaluating dynamic values),
+/// retries what is safe to retry with backoff and <c>Retry-After</c>, maps failures to typed
+/// exceptions and offers them to the on-error hook.
+/// </summary>
+internal sealed class ProtocolHttpClient
+{
+    private const int MaxErrorBodyChars = 2048;
+
+    private readonly HttpClient _http;
+    private readonly DurableStreamClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly Random _random = Random.Shared;
+
+    public ProtocolHttpClient(HttpClient http, DurableStreamClientOptions options, ILogger logger)
+    {
+        _http = http;
+        _options = options;
+        _logger = logger;
+    }
+
+    public DurableStreamClientOptions Options => _options;
+    public ILogger Logger => _logger;
+    public TimeProvider Time => _options.TimeProvider;
+
+    /// <summary>
+    /// Sends until a success (2xx or 304) and returns the response with its body unread;
+    /// the caller owns it. Throws the mapped exception otherwise.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(StreamRequest request, CancellationToken cancellationToken)
+    {
+        var retry = _options.Retry;
+        var attempt = 0;
+        var recoveries = 0;
+        var overrides = request.Overrides;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            HttpResponseMessage? response = null;
+            DurableStreamException? failure;
+            TimeSpan? retryAfter = null;
+            bool retryable;
+            using (var message = await BuildAsync(request, overrides, cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    response = await SendOnceAsync(message, request.Timeout ?? _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException && !cancellationToken.IsCancellationRequested)
+                {
+                    failure = ErrorMapper.Network(request, ex);
+                    retryable = request.RetryClass == RetryClass.Idempotent || NothingWasSent(ex);
+                    goto Failed;
+                }
+            }
+
+            Log.Response(_logger, request.Method.Method, request.Url.AbsolutePath, (int)response.StatusCode);
+            if (response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotModified)
+                return response;
+
+            using (response)
+            {
+                var body = await ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
+                failure = ErrorMapper.FromResponse(request, response, body, Time);
+                retryAfter = ResponseHeaderReader.RetryAfter(response, Time);
+                retryable = request.RetryClass == RetryClass.Idempotent
+                    ? ErrorMapper.IsTransient(response.StatusCode)
+                    : ErrorMapper.StoredNothing(response.StatusCode);
+            }
+
+        Failed:
+            if (retryable && attempt < retry.MaxRetries)
+            {
+                var delay = retry.Backoff(attempt, _random);
+                if (retryAfter is { } ra)
+                {
+                    if (ra > retry.MaxRetryAfter) ra = retry.MaxRetryAfter;
+                    if (ra > delay) delay = ra;
+                }
+                attempt++;
+                Log.Retrying(_logger, request.Method.Method, request.Url.AbsolutePath, delay.TotalMilliseconds, attempt, failure.Message);
+                await Task.Delay(delay, Time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            Log.RequestFailed(_logger, request.Method.Method, request.Url.AbsolutePath, failure.Message);
+            if (_options.OnError is { } onError && recoveries < _options.MaxErrorRecoveries)
+            {
+                var recovery = await onError(failure, cancellationToken).ConfigureAwait(false);
+                if (recovery is not null)
+                {
+                    overrides ??= new RequestOverrides();
+                    overrides.Apply(recovery);
+                    recoveries++;
+                    attempt = 0;
+                    Log.Recovered(_logger, request.Url.AbsolutePath);
+                    continue;
+                }
+            }
+            throw failure;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage message, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // HttpClient.Timeout only bounds the headers and is shared by every call; keep our own per attempt.
+        using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attemptCts.CancelAfter(timeout);
+        try
+        {
+            return await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No response within {timeout.TotalSeconds:0.###} s.", ex);
+        }
+    }
+
+    /// <summary>A refused connection never reached the server, so even a non-idempotent write is safe to resend.</summary>
+    private static bool NothingWasSent(Exception ex) =>
+        ex is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+
+    private static async Task<string?> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return text.Length > MaxErrorBodyChars ? text[..MaxErrorBodyChars] : text;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<HttpRequestMessage> BuildAsync(StreamRequest request, RequestOverrides? overrides, CancellationToken cancellationToken)
+    {
+        var query = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in _options.QueryParameters)
+        {
+            if (ProtocolNames.IsReserved(name)) continue;
+            var resolved = await value.ResolveAsync(cancellationToken).ConfigureAwait(false);
+            if (resolved is not null) query[name] = resolved;
+        }
+        if (overrides is not null)
+        {
+            foreach (var (name, value) in overrides.Query)
+                if (!ProtocolNames.IsReserved(name)) query[name] = value;
+        }
+        foreach (var (name, value) in request.Query) query[name] = value;
+
+        var message = new HttpRequestMessage(request.Method, WithQuery(request.Url, query));
+        foreach (var (name, value) in _options.Headers)
+        {
+            var resolved = await value.ResolveAsync(cancellationToken).ConfigureAwait(false);
+            if (resolved is not null) SetHeader(message, name, resolved);
+        }
+        if (overrides is not null)
+        {
+            foreach (var (name, value) in overrides.Headers) SetHeader(message, name, value);
+        }
+        foreach (var (name, value) in request.Headers) SetHeader(message, name, value);
+
+        if (request.Body is { } body)
+        {
+            message.Content = new ReadOnlyMemoryContent(body);
+        }
+        else if (request.ContentType is not null && request.Method != HttpMethod.Get && request.Method != HttpMethod.Head)
+        {
+            message.Content = new ByteArrayContent([]);
+        }
+        if (message.Content is not null && request.ContentType is not null)
+        {
+            message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(request.ContentType);
+        }
+        return message;
+    }
+
+    private static void SetHeader(HttpRequestMessage message, string name, string value)
+    {
+        if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) return; // owned by the content
+        message.Headers.Remove(name);
+        message.Headers.TryAddWithoutValidation(name, value);
+    }
+
+    private static Uri WithQuery(Uri url, SortedDictionary<string, string> query)
+    {
+        if (query.Count == 0) return url;
+        var builder = new StringBuilder(url.GetLeftPart(UriPartial.Path));
+        var existing = url.Query;
+        builder.Append(existing.Length > 1 ? existing : "?");
+        var first = existing.Length <= 1;
+        foreach (var (name, value) in query)
+        {
+            if (!first) builder.Append('&');
+            first = false;
+            builder.Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
+        }
+        return new Uri(builder.ToString());
+    }
+}

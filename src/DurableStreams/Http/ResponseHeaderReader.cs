@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+
+namespace DurableStreams.Http;
+
+/// <summary>Reads protocol headers off a response without allocating more than the values.</summary>
+internal static class ResponseHeaderReader
+{
+    public static string? Get(HttpResponseMessage response, string name)
+    {
+        if (response.Headers.TryGetValues(name, out var values)) return First(values);
+        if (response.Content is not null && response.Content.Headers.TryGetValues(name, out values)) return First(values);
+        return null;
+    }
+
+    private static string? First(IEnumerable<string> values)
+    {
+        foreach (var v in values) return v;
+        return null;
+    }
+
+    /// <summary>Only the value <c>true</c> (any case) counts; anything else means absent.</summary>
+    public static bool Flag(HttpResponseMessage response, string name) =>
+        string.Equals(Get(response, name)?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+
+    public static long? Int64(HttpResponseMessage response, string name) =>
+        long.TryParse(Get(response, name), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+
+    /// <summary>The content type exactly as the server sent it.</summary>
+    public static string? ContentType(HttpResponseMessage response)
+    {
+        if (response.Content is null) return null;
+        return response.Content.Headers.TryGetValues("Content-Type", out var values) ? First(values) : null;
+    }
+
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
+    {
+        RetryConditionHeaderValue? retryAfter = response.Headers.RetryAfter;
+        if (retryAfter is null) return null;
+        if (retryAfter.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        if (retryAfter.Date is { } date)
+        {
+            var wait = date - time.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,65 @@
+namespace DurableStreams.Http;
+
+/// <summary>What a request is for; decides how a failure status is classified.</summary>
+internal enum RequestKind { Read, Head, Create, Append, Close, Delete }
+
+/// <summary>Which failures may be retried without risking a duplicate write.</summary>
+internal enum RetryClass
+{
+    /// <summary>Idempotent requests: retry network errors, timeouts, 408, 429 and 5xx.</summary>
+    Idempotent,
+    /// <summary>Writes that might land twice: retry only failures that stored nothing (429, 503, refused).</summary>
+    StoredNothingOnly,
+}
+
+/// <summary>
+/// Everything needed to build a fresh <see cref="HttpRequestMessage"/> for each attempt
+/// (a message cannot be sent twice, and dynamic values must be evaluated again).
+/// </summary>
+internal sealed class StreamRequest
+{
+    public required HttpMethod Method { get; init; }
+    public required Uri Url { get; init; }
+    public required RequestKind Kind { get; init; }
+    public RetryClass RetryClass { get; init; } = RetryClass.Idempotent;
+
+    /// <summary>Protocol query parameters (offset, live, cursor); these win over user parameters.</summary>
+    public List<KeyValuePair<string, string>> Query { get; } = [];
+
+    /// <summary>Protocol headers; per-call headers may not override them except where noted by the caller.</summary>
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Per-call (and, for sessions, on-error) headers and parameters.</summary>
+    public RequestOverrides? Overrides { get; init; }
+
+    public ReadOnlyMemory<byte>? Body { get; init; }
+    public string? ContentType { get; init; }
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Offset the request reads from, reported in errors.</summary>
+    public string? Offset { get; init; }
+}
+
+/// <summary>
+/// Caller-supplied headers and query parameters. A read session keeps one instance so that an
+/// on-error recovery applies to every later request of the session.
+/// </summary>
+internal sealed class RequestOverrides
+{
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, string> Query { get; } = new(StringComparer.Ordinal);
+
+    public static RequestOverrides From(IReadOnlyDictionary<string, string>? headers, IReadOnlyDictionary<string, string>? query)
+    {
+        var overrides = new RequestOverrides();
+        if (headers is not null) foreach (var (k, v) in headers) overrides.Headers[k] = v;
+        if (query is not null) foreach (var (k, v) in query) overrides.Query[k] = v;
+        return overrides;
+    }
+
+    public void Apply(ErrorRecovery recovery)
+    {
+        foreach (var (k, v) in recovery.Headers) Headers[k] = v;
+        foreach (var (k, v) in recovery.QueryParameters) Query[k] = v;
+    }
+}

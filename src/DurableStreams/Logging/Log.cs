@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace DurableStreams.Logging;
+
+/// <summary>Source-generated log messages (no boxing, no formatting unless enabled).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "{Method} {Url} -> {Status}")]
+    public static partial void Response(ILogger logger, string method, string url, int status);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Retrying {Method} {Url} in {DelayMs} ms (attempt {Attempt}) after {Reason}")]
+    public static partial void Retrying(ILogger logger, string method, string url, double delayMs, int attempt, string reason);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Request {Method} {Url} failed: {Message}")]
+    public static partial void RequestFailed(ILogger logger, string method, string url, string message);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Error handler supplied new headers/parameters for {Url}; retrying")]
+    public static partial void Recovered(ILogger logger, string url);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "SSE connection to {Url} ended at offset {Offset}; reconnecting")]
+    public static partial void SseReconnect(ILogger logger, string url, string offset);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "SSE connections to {Url} keep ending at once; falling back to long-poll")]
+    public static partial void SseFallback(ILogger logger, string url);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Producer {ProducerId} on {Url} claimed epoch {Epoch}")]
+    public static partial void EpochClaimed(ILogger logger, string producerId, string url, long epoch);
+}

@@ -1,1 +1,0 @@
-namespace DurableStreams; internal static class Placeholder { }

@@ -1,0 +1,330 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using DurableStreams.Http;
+using DurableStreams.Logging;
+using DurableStreams.Producers;
+using DurableStreams.Writing;
+
+namespace DurableStreams;
+
+/// <summary>
+/// Exactly-once writer (Producer-Id / -Epoch / -Seq): messages are batched, batches are pipelined
+/// up to a maximum in flight and retried with their original numbers, so a resend is deduplicated
+/// by the server. Memory is bounded: appends wait when the buffer is full. <see cref="FlushAsync"/>
+/// returns only when everything appended before it is stored, and throws the first failure.
+/// </summary>
+public sealed class IdempotentProducer : IAsyncDisposable
+{
+    private const int MaxGapRecoveries = 100;
+
+    private readonly DurableStream _stream;
+    private readonly DurableStreamClient _client;
+    private readonly IdempotentProducerOptions _options;
+    private readonly object _gate = new();
+
+    private List<ReadOnlyMemory<byte>> _open = [];
+    private long _openBytes;
+    private long _bufferedBytes;
+    private int _outstandingBatches;
+    private bool _lingerScheduled;
+    private readonly Dictionary<long, ProducerBatch> _inFlight = [];
+    private bool _epochConfirmed;
+    private long _epoch;
+    private long _nextSeq;
+    private Exception? _failure;
+    private TaskCompletionSource _idle = NewCompleted();
+    private TaskCompletionSource _capacity = NewCompleted();
+    private Task<CloseResult>? _close;
+
+    internal IdempotentProducer(DurableStream stream, DurableStreamClient client, IdempotentProducerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _stream = stream;
+        _client = client;
+        _options = options.Clone();
+        _epoch = options.Epoch;
+    }
+
+    /// <summary>The producer identity.</summary>
+    public string ProducerId => _options.ProducerId;
+
+    /// <summary>The current epoch (changes after an auto-claim).</summary>
+    public long Epoch { get { lock (_gate) return _epoch; } }
+
+    /// <summary>The sequence number the next batch will carry.</summary>
+    public long NextSeq { get { lock (_gate) return _nextSeq; } }
+
+    /// <summary>Queues bytes (on a JSON stream: one JSON value). Waits only while the buffer is full. The data is copied.</summary>
+    public async ValueTask AppendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        await _stream.EnsureContentTypeAsync(cancellationToken).ConfigureAwait(false);
+        if (_stream.IsJson) JsonBody.EnsureSingleValue(data.Span, nameof(data));
+        else if (data.IsEmpty) throw new ArgumentException("An append needs data.", nameof(data));
+        var copy = data.ToArray();
+        while (true)
+        {
+            Task wait;
+            lock (_gate)
+            {
+                ThrowIfUnusable();
+                if (_bufferedBytes == 0 || _bufferedBytes + copy.Length <= _options.MaxBufferedBytes)
+                {
+                    Add(copy);
+                    break;
+                }
+                if (_capacity.Task.IsCompleted) _capacity = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = _capacity.Task;
+            }
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        Pump();
+    }
+
+    /// <summary>Queues UTF-8 text.</summary>
+    public ValueTask AppendAsync(string text, CancellationToken cancellationToken = default) =>
+        AppendAsync(Encoding.UTF8.GetBytes(text ?? throw new ArgumentNullException(nameof(text))), cancellationToken);
+
+    /// <summary>Queues one JSON message serialized through <paramref name="typeInfo"/>.</summary>
+    public ValueTask AppendJsonAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
+        AppendAsync(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), cancellationToken);
+
+    /// <summary>Sends what is buffered and waits until everything appended so far is stored; throws the first failure.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        Task idle;
+        lock (_gate)
+        {
+            if (_failure is not null) throw Rethrowable(_failure);
+            SealOpen(force: true);
+            idle = _idle.Task;
+        }
+        Pump();
+        await idle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+            if (_failure is not null) throw Rethrowable(_failure);
+    }
+
+    /// <summary>
+    /// Flushes, then closes the stream with this producer's next sequence number (optionally with a
+    /// final message, atomically). Repeating it returns the first result without another request.
+    /// </summary>
+    public Task<CloseResult> CloseStreamAsync(ReadOnlyMemory<byte>? finalData = null, CancellationToken cancellationToken = default)
+    {
+        lock (_gate) _close ??= CloseCoreAsync(finalData?.ToArray(), cancellationToken);
+        return _close;
+    }
+
+    private async Task<CloseResult> CloseCoreAsync(byte[]? finalData, CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (finalData is { Length: > 0 } && _stream.IsJson) JsonBody.EnsureSingleValue(finalData, nameof(finalData));
+        ProducerBatch batch;
+        lock (_gate)
+        {
+            batch = new ProducerBatch(finalData is { Length: > 0 } ? [finalData] : [], finalData?.Length ?? 0)
+            {
+                Epoch = _epoch,
+                Seq = _nextSeq++,
+            };
+        }
+        using var response = await PostAsync(batch, close: true, cancellationToken).ConfigureAwait(false);
+        return new CloseResult(ResponseHeaderReader.Get(response, ProtocolNames.NextOffset));
+    }
+
+    /// <summary>Flushes and stops; rethrows a failure that was not yet reported by <see cref="FlushAsync"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        bool pending;
+        lock (_gate) pending = _failure is null;
+        if (pending) await FlushAsync().ConfigureAwait(false);
+    }
+
+    private void Add(byte[] data)
+    {
+        if (_open.Count > 0 && (_openBytes + data.Length > _options.MaxBatchBytes || _open.Count >= _options.MaxBatchItems))
+            SealOpen(force: true);
+        _open.Add(data);
+        _openBytes += data.Length;
+        _bufferedBytes += data.Length;
+        if (_idle.Task.IsCompleted) _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_open.Count >= _options.MaxBatchItems || _openBytes >= _options.MaxBatchBytes || _options.Linger == TimeSpan.Zero)
+            SealOpen(force: true);
+        else if (!_lingerScheduled)
+        {
+            _lingerScheduled = true;
+            _ = LingerAsync();
+        }
+    }
+
+    private async Task LingerAsync()
+    {
+        await Task.Delay(_options.Linger, _client.Options.TimeProvider).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _lingerScheduled = false;
+            SealOpen(force: true);
+        }
+        Pump();
+    }
+
+    // Sealed batches waiting for an in-flight slot, in sequence order.
+    private readonly Queue<ProducerBatch> _sealed = new();
+
+    private void SealOpen(bool force)
+    {
+        if (_open.Count == 0 || !force) return;
+        _sealed.Enqueue(new ProducerBatch(_open, _openBytes));
+        _outstandingBatches++;
+        _open = [];
+        _openBytes = 0;
+    }
+
+    /// <summary>Starts as many sealed batches as the in-flight limit allows.</summary>
+    private void Pump()
+    {
+        while (true)
+        {
+            ProducerBatch batch;
+            lock (_gate)
+            {
+                // Until the epoch is confirmed by a success, auto-claim needs one request at a time,
+                // or every pipelined batch would be fenced and race to claim.
+                var limit = _options.AutoClaim && !_epochConfirmed ? 1 : _options.MaxInFlight;
+                if (_sealed.Count == 0 || _inFlight.Count >= limit || _failure is not null) return;
+                batch = _sealed.Dequeue();
+                batch.Epoch = _epoch;
+                batch.Seq = _nextSeq++;
+                _inFlight[batch.Seq] = batch;
+            }
+            _ = SendAsync(batch);
+        }
+    }
+
+    private async Task SendAsync(ProducerBatch batch)
+    {
+        try
+        {
+            var gaps = 0;
+            while (true)
+            {
+                try
+                {
+                    using var _ = await PostAsync(batch, close: false, CancellationToken.None).ConfigureAwait(false);
+                    break;
+                }
+                catch (StaleProducerEpochException stale) when (_options.AutoClaim)
+                {
+                    lock (_gate)
+                    {
+                        // Only one batch is in flight before the epoch is confirmed, so renumbering is local.
+                        _inFlight.Remove(batch.Seq);
+                        _epoch = Math.Max(_epoch + 1, (stale.CurrentEpoch ?? _epoch) + 1);
+                        batch.Epoch = _epoch;
+                        batch.Seq = 0;
+                        _nextSeq = 1;
+                        _epochConfirmed = false;
+                        _inFlight[batch.Seq] = batch;
+                    }
+                    Log.EpochClaimed(_client.Http.Logger, ProducerId, _stream.Url.AbsolutePath, batch.Epoch);
+                }
+                catch (ProducerSequenceGapException gap) when (gap.ExpectedSeq < batch.Seq && gaps++ < MaxGapRecoveries)
+                {
+                    // An earlier batch of ours has not arrived yet: wait for it, then resend this one.
+                    ProducerBatch? earlier;
+                    lock (_gate) _inFlight.TryGetValue(gap.ExpectedSeq!.Value, out earlier);
+                    if (earlier is not null) await earlier.Done.Task.ConfigureAwait(false);
+                    else await Task.Delay(TimeSpan.FromMilliseconds(5), _client.Options.TimeProvider).ConfigureAwait(false);
+                    lock (_gate)
+                        if (_failure is not null) throw Rethrowable(_failure);
+                }
+            }
+            Complete(batch, null);
+        }
+        catch (Exception ex)
+        {
+            Complete(batch, ex);
+        }
+        Pump();
+    }
+
+    private void Complete(ProducerBatch batch, Exception? error)
+    {
+        TaskCompletionSource? idle = null, capacity;
+        lock (_gate)
+        {
+            _inFlight.Remove(batch.Seq);
+            _bufferedBytes -= batch.Bytes;
+            _outstandingBatches--;
+            if (error is null) _epochConfirmed = true;
+            else _failure ??= error;
+            if (_failure is not null)
+            {
+                // Nothing after a failed batch can land in order; fail what is still waiting.
+                foreach (var waiting in _sealed)
+                {
+                    _bufferedBytes -= waiting.Bytes;
+                    _outstandingBatches--;
+                    waiting.Done.TrySetException(_failure);
+                }
+                _sealed.Clear();
+            }
+            if (_outstandingBatches == 0 && _open.Count == 0 || _failure is not null && _inFlight.Count == 0) idle = _idle;
+            capacity = _capacity;
+        }
+        if (error is null) batch.Done.TrySetResult();
+        else batch.Done.TrySetException(error);
+        capacity.TrySetResult();
+        idle?.TrySetResult();
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(ProducerBatch batch, bool close, CancellationToken cancellationToken)
+    {
+        var hasBody = batch.Items.Count > 0;
+        var request = new StreamRequest
+        {
+            Method = HttpMethod.Post,
+            Url = _stream.Url,
+            Kind = close ? RequestKind.Close : RequestKind.Append,
+            Body = hasBody ? (_stream.IsJson ? JsonBody.WrapValues(batch.Items) : Concat(batch.Items, batch.Bytes)) : null,
+            ContentType = hasBody ? _stream.ContentType ?? ProtocolNames.OctetStream : null,
+            Overrides = RequestOverrides.From(_options.Headers, null),
+            RetryClass = RetryClass.Idempotent, // same (id, epoch, seq) on every attempt: the server deduplicates
+        };
+        request.Headers[ProtocolNames.ProducerId] = ProducerId;
+        request.Headers[ProtocolNames.ProducerEpoch] = batch.Epoch.ToString(CultureInfo.InvariantCulture);
+        request.Headers[ProtocolNames.ProducerSeq] = batch.Seq.ToString(CultureInfo.InvariantCulture);
+        if (close) request.Headers[ProtocolNames.Closed] = "true";
+        return await _client.Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ReadOnlyMemory<byte> Concat(List<ReadOnlyMemory<byte>> items, long bytes)
+    {
+        if (items.Count == 1) return items[0];
+        var buffer = new byte[bytes];
+        var at = 0;
+        foreach (var item in items)
+        {
+            item.Span.CopyTo(buffer.AsSpan(at));
+            at += item.Length;
+        }
+        return buffer;
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (_failure is not null) throw Rethrowable(_failure);
+        if (_close is not null) throw new InvalidOperationException("The producer has closed the stream.");
+    }
+
+    private static Exception Rethrowable(Exception failure) => failure;
+
+    private static TaskCompletionSource NewCompleted()
+    {
+        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        tcs.SetResult();
+        return tcs;
+    }
+}

@@ -1,0 +1,46 @@
+namespace DurableStreams;
+
+/// <summary>Options of an <see cref="IdempotentProducer"/>.</summary>
+public sealed class IdempotentProducerOptions
+{
+    /// <summary>Stable producer identity (e.g. service instance name). Required, non-empty.</summary>
+    public string ProducerId { get; set; } = "";
+
+    /// <summary>Starting epoch; bump it on restart to fence older instances. Default 0.</summary>
+    public long Epoch { get; set; }
+
+    /// <summary>On a stale-epoch answer, take the server's epoch + 1 and carry on (for producers with no stored epoch).</summary>
+    public bool AutoClaim { get; set; }
+
+    /// <summary>Batches sent concurrently. Default 5.</summary>
+    public int MaxInFlight { get; set; } = 5;
+
+    /// <summary>How long a batch waits for more messages before it is sent. Default 5 ms.</summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Largest request body. Default 1 MiB.</summary>
+    public int MaxBatchBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most messages in one request. Default 10,000.</summary>
+    public int MaxBatchItems { get; set; } = 10_000;
+
+    /// <summary>Bytes buffered or in flight before <see cref="IdempotentProducer.AppendAsync(ReadOnlyMemory{byte}, CancellationToken)"/> waits. Default 64 MiB.</summary>
+    public long MaxBufferedBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Extra headers on every producer request.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; set; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrEmpty(ProducerId)) throw new ArgumentException("ProducerId must be a non-empty string.", nameof(ProducerId));
+        if (Epoch < 0) throw new ArgumentOutOfRangeException(nameof(Epoch), Epoch, "Epoch must be zero or more.");
+        if (MaxInFlight < 1) throw new ArgumentOutOfRangeException(nameof(MaxInFlight), MaxInFlight, "MaxInFlight must be at least 1.");
+        if (Linger < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Linger), Linger, "Linger must not be negative.");
+        if (MaxBatchBytes <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBatchBytes), MaxBatchBytes, "MaxBatchBytes must be positive.");
+        if (MaxBatchItems <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBatchItems), MaxBatchItems, "MaxBatchItems must be positive.");
+        if (MaxBufferedBytes <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBufferedBytes), MaxBufferedBytes, "MaxBufferedBytes must be positive.");
+    }
+
+    internal IdempotentProducerOptions Clone() => (IdempotentProducerOptions)MemberwiseClone();
+}

@@ -1,0 +1,39 @@
+namespace DurableStreams.Reading;
+
+/// <summary>
+/// One unit of delivery in a read session: a catch-up or long-poll response (body still unread),
+/// or the SSE data events that one control event committed. Metadata is the position after it.
+/// </summary>
+internal sealed class ReadBatch : IDisposable
+{
+    private ReadBatch(string offset, bool upToDate, bool closed, string? cursor, int status)
+    {
+        Offset = offset;
+        UpToDate = upToDate;
+        Closed = closed;
+        Cursor = cursor;
+        Status = status;
+    }
+
+    public string Offset { get; }
+    public bool UpToDate { get; }
+    public bool Closed { get; }
+    public string? Cursor { get; }
+
+    /// <summary>HTTP status of the response (200, 204), or 200 for SSE batches.</summary>
+    public int Status { get; }
+
+    /// <summary>Response whose body holds the batch (catch-up and long-poll).</summary>
+    public HttpResponseMessage? Response { get; private init; }
+
+    /// <summary>Decoded data-event payloads (SSE); each is one JSON array in JSON mode.</summary>
+    public IReadOnlyList<byte[]>? Payloads { get; private init; }
+
+    public static ReadBatch FromResponse(HttpResponseMessage response, string offset, bool upToDate, bool closed, string? cursor) =>
+        new(offset, upToDate, closed, cursor, (int)response.StatusCode) { Response = response };
+
+    public static ReadBatch FromSse(IReadOnlyList<byte[]> payloads, string offset, bool upToDate, bool closed, string? cursor) =>
+        new(offset, upToDate, closed, cursor, 200) { Payloads = payloads };
+
+    public void Dispose() => Response?.Dispose();
+}

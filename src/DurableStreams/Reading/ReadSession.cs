@@ -1,0 +1,239 @@
+using System.Net;
+using System.Net.ServerSentEvents;
+using DurableStreams.Http;
+using DurableStreams.Logging;
+
+namespace DurableStreams.Reading;
+
+/// <summary>
+/// The protocol state machine of one read: a plain catch-up GET first (in every mode), catch-up
+/// until up to date, then long-poll or SSE with cursor echo and reconnection, ending only on
+/// <c>Stream-Closed</c> at the tail (or, without live mode, on up-to-date).
+/// </summary>
+internal sealed class ReadSession : IAsyncDisposable
+{
+    private enum Phase { CatchUp, LongPoll, Sse, Ended }
+
+    private static readonly TimeSpan QuickEnd = TimeSpan.FromSeconds(1);
+    private const int QuickEndsBeforeFallback = 3;
+
+    private readonly ProtocolHttpClient _http;
+    private readonly Uri _url;
+    private readonly LiveMode _live;
+    private readonly RequestOverrides _overrides;
+    private Phase _phase;
+
+    // SSE connection state.
+    private HttpResponseMessage? _sseResponse;
+    private IAsyncEnumerator<SseItem<byte[]>>? _sseEvents;
+    private bool _sseBase64;
+    private long _sseOpenedAt;
+    private int _quickEnds;
+    private readonly List<byte[]> _pending = [];
+
+    public ReadSession(ProtocolHttpClient http, Uri url, ReadOptions options, string? knownContentType)
+    {
+        _http = http;
+        _url = url;
+        _live = options.Live;
+        _overrides = RequestOverrides.From(options.Headers, options.QueryParameters);
+        Offset = options.Offset.Value;
+        ContentType = knownContentType;
+        _phase = options.InitialCatchUp || _live == LiveMode.Off ? Phase.CatchUp : LivePhase;
+    }
+
+    public Uri Url => _url;
+
+    /// <summary>Where the next batch starts; after <c>now</c>, the first server-issued offset.</summary>
+    public string Offset { get; private set; }
+    public string? Cursor { get; private set; }
+    public bool UpToDate { get; private set; }
+    public bool Closed { get; private set; }
+    public string? ContentType { get; private set; }
+    public bool IsJson => ProtocolNames.IsJsonContentType(ContentType);
+
+    /// <summary>Status of the latest catch-up or long-poll response (SSE connections do not change it).</summary>
+    public int LastStatus { get; private set; }
+
+    public bool Ended => _phase == Phase.Ended;
+
+    private Phase LivePhase => _live == LiveMode.Sse ? Phase.Sse : Phase.LongPoll;
+
+    /// <summary>The next batch, or <see langword="null"/> when the session has ended.</summary>
+    public async ValueTask<ReadBatch?> NextAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            switch (_phase)
+            {
+                case Phase.Ended:
+                    return null;
+                case Phase.CatchUp:
+                    return await HttpReadAsync(live: null, cancellationToken).ConfigureAwait(false);
+                case Phase.LongPoll:
+                    return await HttpReadAsync(live: "long-poll", cancellationToken).ConfigureAwait(false);
+                case Phase.Sse:
+                    var batch = await NextSseBatchAsync(cancellationToken).ConfigureAwait(false);
+                    if (batch is not null) return batch;
+                    break; // fell back to long-poll
+            }
+        }
+    }
+
+    private async ValueTask<ReadBatch> HttpReadAsync(string? live, CancellationToken cancellationToken)
+    {
+        var request = new StreamRequest
+        {
+            Method = HttpMethod.Get,
+            Url = _url,
+            Kind = RequestKind.Read,
+            Overrides = _overrides,
+            Offset = Offset,
+            Timeout = live is null ? _http.Options.RequestTimeout : _http.Options.LongPollTimeout,
+        };
+        request.Query.Add(new(ProtocolNames.OffsetParam, Offset));
+        if (live is not null)
+        {
+            request.Query.Add(new(ProtocolNames.LiveParam, live));
+            if (Cursor is not null) request.Query.Add(new(ProtocolNames.CursorParam, Cursor));
+        }
+
+        var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        LastStatus = (int)response.StatusCode;
+        if (response.StatusCode != HttpStatusCode.NoContent)
+            ContentType = ResponseHeaderReader.ContentType(response) ?? ContentType;
+
+        var next = ResponseHeaderReader.Get(response, ProtocolNames.NextOffset);
+        if (!string.IsNullOrEmpty(next)) Offset = next;
+        Cursor = ResponseHeaderReader.Get(response, ProtocolNames.Cursor) ?? Cursor;
+        Closed = ResponseHeaderReader.Flag(response, ProtocolNames.Closed);
+        // A long-poll 204 means the hold expired at the tail: caught up by definition.
+        UpToDate = Closed || ResponseHeaderReader.Flag(response, ProtocolNames.UpToDate) || response.StatusCode == HttpStatusCode.NoContent;
+
+        if (Closed) _phase = Phase.Ended;
+        else if (_phase == Phase.CatchUp && UpToDate) _phase = _live == LiveMode.Off ? Phase.Ended : LivePhase;
+
+        return ReadBatch.FromResponse(response, Offset, UpToDate, Closed, Cursor);
+    }
+
+    private async ValueTask<ReadBatch?> NextSseBatchAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_sseEvents is null)
+            {
+                if (_quickEnds >= QuickEndsBeforeFallback)
+                {
+                    // Connections that end at once, repeatedly, point at a buffering proxy: long-poll works there.
+                    Log.SseFallback(_http.Logger, _url.AbsolutePath);
+                    _phase = Phase.LongPoll;
+                    return null;
+                }
+                await ConnectSseAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            bool moved;
+            try
+            {
+                moved = await _sseEvents!.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                moved = false; // a dropped connection is reopened from the last committed offset
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                moved = false; // idle watchdog fired
+            }
+
+            if (!moved)
+            {
+                var lived = _http.Time.GetElapsedTime(_sseOpenedAt);
+                await CloseSseAsync().ConfigureAwait(false);
+                _pending.Clear(); // uncommitted data is resent after reconnecting
+                _quickEnds = lived < QuickEnd ? _quickEnds + 1 : 0;
+                if (_quickEnds > 0)
+                {
+                    var delay = _http.Options.Retry.Backoff(_quickEnds - 1, Random.Shared);
+                    await Task.Delay(delay, _http.Time, cancellationToken).ConfigureAwait(false);
+                }
+                Log.SseReconnect(_http.Logger, _url.AbsolutePath, Offset);
+                continue;
+            }
+
+            _idle?.CancelAfter(_http.Options.SseIdleTimeout);
+            var item = _sseEvents!.Current;
+            switch (item.EventType)
+            {
+                case "data":
+                    _pending.Add(_sseBase64 ? Base64Payload.Decode(item.Data, _url, Offset) : item.Data);
+                    break;
+                case "control":
+                    var control = SseControl.Parse(item.Data, _url, Offset);
+                    Offset = control.NextOffset;
+                    Cursor = control.Cursor ?? Cursor;
+                    UpToDate = control.UpToDate;
+                    Closed = control.Closed;
+                    if (Closed)
+                    {
+                        _phase = Phase.Ended;
+                        await CloseSseAsync().ConfigureAwait(false);
+                    }
+                    if (_pending.Count == 0 && !UpToDate && !Closed) break;
+                    var payloads = _pending.ToArray();
+                    _pending.Clear();
+                    return ReadBatch.FromSse(payloads, Offset, UpToDate, Closed, Cursor);
+                default:
+                    break; // comments and unknown events are ignored
+            }
+        }
+    }
+
+    private CancellationTokenSource? _idle;
+
+    private async ValueTask ConnectSseAsync(CancellationToken cancellationToken)
+    {
+        var request = new StreamRequest
+        {
+            Method = HttpMethod.Get,
+            Url = _url,
+            Kind = RequestKind.Read,
+            Overrides = _overrides,
+            Offset = Offset,
+        };
+        request.Query.Add(new(ProtocolNames.OffsetParam, Offset));
+        request.Query.Add(new(ProtocolNames.LiveParam, "sse"));
+        if (Cursor is not null) request.Query.Add(new(ProtocolNames.CursorParam, Cursor));
+        request.Headers["Accept"] = "text/event-stream";
+
+        var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        _sseOpenedAt = _http.Time.GetTimestamp();
+        _sseResponse = response;
+        _sseBase64 = string.Equals(ResponseHeaderReader.Get(response, ProtocolNames.SseDataEncoding)?.Trim(), "base64", StringComparison.OrdinalIgnoreCase);
+        _idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _idle.CancelAfter(_http.Options.SseIdleTimeout);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var parser = SseParser.Create(body, static (_, data) => data.ToArray());
+        _sseEvents = parser.EnumerateAsync(_idle.Token).GetAsyncEnumerator(_idle.Token);
+    }
+
+    private async ValueTask CloseSseAsync()
+    {
+        if (_sseEvents is not null)
+        {
+            try { await _sseEvents.DisposeAsync().ConfigureAwait(false); }
+            catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException) { }
+            _sseEvents = null;
+        }
+        _sseResponse?.Dispose();
+        _sseResponse = null;
+        _idle?.Dispose();
+        _idle = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _phase = Phase.Ended;
+        await CloseSseAsync().ConfigureAwait(false);
+    }
+}

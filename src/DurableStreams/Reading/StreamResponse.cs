@@ -1,0 +1,240 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json.Serialization.Metadata;
+using DurableStreams.Reading;
+
+namespace DurableStreams;
+
+/// <summary>
+/// A read in progress. Its first request has already succeeded, so the content type and starting
+/// position are known. It can be consumed once, in one shape: raw chunks, bytes, text, JSON
+/// messages or JSON batches; a second consumption throws <see cref="StreamConsumedException"/>.
+/// </summary>
+public sealed class StreamResponse : IAsyncDisposable, IDisposable
+{
+    private readonly ReadSession _session;
+    private ReadBatch? _first;
+    private int _consumed;
+
+    internal StreamResponse(ReadSession session, ReadBatch first)
+    {
+        _session = session;
+        _first = first;
+    }
+
+    internal static async Task<StreamResponse> OpenAsync(ReadSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var first = await session.NextAsync(cancellationToken).ConfigureAwait(false);
+            return new StreamResponse(session, first!);
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The stream URL.</summary>
+    public Uri Url => _session.Url;
+
+    /// <summary>The stream's content type, as the server reported it.</summary>
+    public string? ContentType => _session.ContentType;
+
+    /// <summary>Whether the stream is in JSON mode (<c>application/json</c>).</summary>
+    public bool IsJson => _session.IsJson;
+
+    /// <summary>The offset to resume from: after what has been delivered so far.</summary>
+    public string Offset => _session.Offset;
+
+    /// <summary>The latest cursor from the server.</summary>
+    public string? Cursor => _session.Cursor;
+
+    /// <summary>Whether the latest delivery had caught up with the stream.</summary>
+    public bool UpToDate => _session.UpToDate;
+
+    /// <summary>Whether the stream's end (closure) has been reached.</summary>
+    public bool StreamClosed => _session.Closed;
+
+    /// <summary>Status of the latest catch-up or long-poll response.</summary>
+    public int Status => _session.LastStatus;
+
+    /// <summary>Every delivery as raw bytes with its position: the Python client's events.</summary>
+    public IAsyncEnumerable<StreamChunk> ReadChunksAsync(CancellationToken cancellationToken = default)
+    {
+        Claim();
+        return ChunksAsync(cancellationToken);
+    }
+
+    /// <summary>Every delivery's bytes.</summary>
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadBytesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var chunk in ReadChunksAsync(cancellationToken).ConfigureAwait(false))
+            if (!chunk.Data.IsEmpty) yield return chunk.Data;
+    }
+
+    /// <summary>Every delivery decoded as UTF-8 text (a character split across deliveries is kept whole).</summary>
+    public async IAsyncEnumerable<string> ReadTextAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var decoder = Encoding.UTF8.GetDecoder();
+        await foreach (var chunk in ReadChunksAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var text = Decode(decoder, chunk.Data.Span, flush: chunk.StreamClosed);
+            if (text.Length > 0) yield return text;
+        }
+    }
+
+    /// <summary>Every JSON message (arrays flattened one level), decoded through <paramref name="typeInfo"/> as it arrives.</summary>
+    public IAsyncEnumerable<T> ReadJsonAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        Claim();
+        return ItemsAsync(typeInfo, cancellationToken);
+    }
+
+    /// <summary>Every JSON message with the position of the delivery that carried it.</summary>
+    public async IAsyncEnumerable<StreamEvent<T>> ReadEventsAsync<T>(JsonTypeInfo<T> typeInfo,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var batch in ReadJsonBatchesAsync(typeInfo, cancellationToken).ConfigureAwait(false))
+            foreach (var item in batch.Items)
+                yield return new StreamEvent<T>(item, batch.Offset, batch.UpToDate, batch.StreamClosed);
+    }
+
+    /// <summary>JSON messages grouped by delivery, boundaries kept; empty deliveries are included.</summary>
+    public IAsyncEnumerable<JsonBatch<T>> ReadJsonBatchesAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        Claim();
+        return BatchesAsync(typeInfo, cancellationToken);
+    }
+
+    /// <summary>All bytes until the read ends (catch-up: up to date; live: stream closed).</summary>
+    public async Task<byte[]> ReadAllBytesAsync(CancellationToken cancellationToken = default)
+    {
+        using var buffer = new MemoryStream();
+        await foreach (var chunk in ReadChunksAsync(cancellationToken).ConfigureAwait(false))
+            buffer.Write(chunk.Data.Span);
+        return buffer.ToArray();
+    }
+
+    /// <summary>All text until the read ends.</summary>
+    public async Task<string> ReadAllTextAsync(CancellationToken cancellationToken = default)
+    {
+        var builder = new StringBuilder();
+        await foreach (var text in ReadTextAsync(cancellationToken).ConfigureAwait(false)) builder.Append(text);
+        return builder.ToString();
+    }
+
+    /// <summary>All JSON messages until the read ends.</summary>
+    public async Task<IReadOnlyList<T>> ReadAllJsonAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        var items = new List<T>();
+        await foreach (var item in ReadJsonAsync(typeInfo, cancellationToken).ConfigureAwait(false)) items.Add(item);
+        return items;
+    }
+
+    /// <summary>Synchronous <see cref="ReadAllBytesAsync"/>.</summary>
+    public byte[] ReadAllBytes() => ReadAllBytesAsync().GetAwaiter().GetResult();
+
+    /// <summary>Synchronous <see cref="ReadAllTextAsync"/>.</summary>
+    public string ReadAllText() => ReadAllTextAsync().GetAwaiter().GetResult();
+
+    /// <summary>Synchronous <see cref="ReadAllJsonAsync{T}"/>.</summary>
+    public IReadOnlyList<T> ReadAllJson<T>(JsonTypeInfo<T> typeInfo) => ReadAllJsonAsync(typeInfo).GetAwaiter().GetResult();
+
+    /// <summary>Synchronous <see cref="ReadChunksAsync"/>.</summary>
+    public IEnumerable<StreamChunk> ReadChunks() => ToEnumerable(ReadChunksAsync());
+
+    /// <summary>Synchronous <see cref="ReadJsonAsync{T}"/>.</summary>
+    public IEnumerable<T> ReadJson<T>(JsonTypeInfo<T> typeInfo) => ToEnumerable(ReadJsonAsync(typeInfo));
+
+    /// <summary>Synchronous <see cref="ReadJsonBatchesAsync{T}"/>.</summary>
+    public IEnumerable<JsonBatch<T>> ReadJsonBatches<T>(JsonTypeInfo<T> typeInfo) => ToEnumerable(ReadJsonBatchesAsync(typeInfo));
+
+    /// <summary>Synchronous <see cref="ReadTextAsync"/>.</summary>
+    public IEnumerable<string> ReadText() => ToEnumerable(ReadTextAsync());
+
+    private static IEnumerable<T> ToEnumerable<T>(IAsyncEnumerable<T> source)
+    {
+        var enumerator = source.GetAsyncEnumerator();
+        try
+        {
+            while (enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+                yield return enumerator.Current;
+        }
+        finally
+        {
+            enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private void Claim()
+    {
+        if (Interlocked.Exchange(ref _consumed, 1) != 0) throw new StreamConsumedException(Url);
+    }
+
+    private async IAsyncEnumerable<ReadBatch> BatchSourceAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        try
+        {
+            var batch = _first;
+            _first = null;
+            while (batch is not null)
+            {
+                using (batch) yield return batch;
+                batch = await _session.NextAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await _session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async IAsyncEnumerable<StreamChunk> ChunksAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var batch in BatchSourceAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var data = await BatchDecoder.ReadBytesAsync(batch, IsJson, Url, cancellationToken).ConfigureAwait(false);
+            yield return new StreamChunk(data, batch.Offset, batch.UpToDate, batch.Closed, batch.Cursor, batch.Status);
+        }
+    }
+
+    private async IAsyncEnumerable<T> ItemsAsync<T>(JsonTypeInfo<T> typeInfo, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var batch in BatchSourceAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var item in BatchDecoder.ReadItemsAsync(batch, typeInfo, Url, cancellationToken).ConfigureAwait(false))
+                yield return item;
+    }
+
+    private async IAsyncEnumerable<JsonBatch<T>> BatchesAsync<T>(JsonTypeInfo<T> typeInfo, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var batch in BatchSourceAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var items = new List<T>();
+            await foreach (var item in BatchDecoder.ReadItemsAsync(batch, typeInfo, Url, cancellationToken).ConfigureAwait(false))
+                items.Add(item);
+            yield return new JsonBatch<T>(items, batch.Offset, batch.UpToDate, batch.Closed, batch.Cursor);
+        }
+    }
+
+    private static string Decode(Decoder decoder, ReadOnlySpan<byte> bytes, bool flush)
+    {
+        var chars = new char[decoder.GetCharCount(bytes, flush)];
+        var count = decoder.GetChars(bytes, chars, flush);
+        return new string(chars, 0, count);
+    }
+
+    /// <summary>Stops the read and releases its connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _first?.Dispose();
+        _first = null;
+        await _session.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the read and releases its connection.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+}

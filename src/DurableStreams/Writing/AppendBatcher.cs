@@ -1,0 +1,122 @@
+using System.Buffers;
+using DurableStreams.Http;
+
+namespace DurableStreams.Writing;
+
+/// <summary>
+/// Keeps one POST in flight per stream handle: the first append goes out at once, appends made
+/// meanwhile queue in order and become the next POST. Each caller gets the result (or exception)
+/// of the POST that carried its data.
+/// </summary>
+internal sealed class AppendBatcher
+{
+    private readonly object _gate = new();
+    private readonly LinkedList<PendingAppend> _queue = new();
+    private readonly Func<IReadOnlyList<PendingAppend>, CancellationToken, Task<AppendResult>> _send;
+    private readonly int _maxBatchBytes;
+    private Task _pump = Task.CompletedTask;
+    private bool _running;
+
+    public AppendBatcher(Func<IReadOnlyList<PendingAppend>, CancellationToken, Task<AppendResult>> send, int maxBatchBytes)
+    {
+        _send = send;
+        _maxBatchBytes = maxBatchBytes;
+    }
+
+    public Task<AppendResult> EnqueueAsync(PendingAppend item, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var node = _queue.AddLast(item);
+            if (cancellationToken.CanBeCanceled)
+                item.Registration = cancellationToken.Register(() => Cancel(node, cancellationToken));
+            if (!_running)
+            {
+                _running = true;
+                _pump = Task.Run(PumpAsync);
+            }
+        }
+        return item.Completion.Task;
+    }
+
+    /// <summary>Completes when everything queued so far has been sent and answered.</summary>
+    public Task WhenIdleAsync()
+    {
+        lock (_gate) return _running ? _pump : Task.CompletedTask;
+    }
+
+    private void Cancel(LinkedListNode<PendingAppend> node, CancellationToken token)
+    {
+        lock (_gate)
+        {
+            // After the send, the data may land anyway; the caller still sees the outcome.
+            if (node.Value.Sent || node.List is null) return;
+            _queue.Remove(node);
+        }
+        node.Value.Completion.TrySetCanceled(token);
+    }
+
+    private async Task PumpAsync()
+    {
+        while (true)
+        {
+            List<PendingAppend> batch;
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _running = false;
+                    return;
+                }
+                batch = TakeBatch();
+            }
+
+            try
+            {
+                var result = await _send(batch, CancellationToken.None).ConfigureAwait(false);
+                foreach (var item in batch) item.Completion.TrySetResult(result);
+            }
+            catch (Exception ex)
+            {
+                foreach (var item in batch) item.Completion.TrySetException(ex);
+            }
+            finally
+            {
+                foreach (var item in batch) item.Registration.Dispose();
+            }
+        }
+    }
+
+    private List<PendingAppend> TakeBatch()
+    {
+        var first = _queue.First!.Value;
+        _queue.RemoveFirst();
+        first.Sent = true;
+        var batch = new List<PendingAppend> { first };
+        if (!first.Mergeable) return batch;
+
+        var bytes = first.Data.Length;
+        while (_queue.First is { } next && next.Value.Mergeable && bytes + next.Value.Data.Length + 1 <= _maxBatchBytes)
+        {
+            _queue.RemoveFirst();
+            next.Value.Sent = true;
+            bytes += next.Value.Data.Length + 1;
+            batch.Add(next.Value);
+        }
+        return batch;
+    }
+
+    /// <summary>The POST body of a batch: JSON values wrapped in one array, other data concatenated.</summary>
+    public static ReadOnlyMemory<byte> Encode(IReadOnlyList<PendingAppend> batch, bool json)
+    {
+        if (!json)
+        {
+            if (batch.Count == 1) return batch[0].Data;
+            var writer = new ArrayBufferWriter<byte>();
+            foreach (var item in batch) writer.Write(item.Data.Span);
+            return writer.WrittenMemory;
+        }
+        return JsonBody.WrapValues(batch.Select(static b => b.Data));
+    }
+}
