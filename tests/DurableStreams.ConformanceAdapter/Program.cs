@@ -1,19 +1,19 @@
-// Placeholder: replaced by the real adapter.
-using System.Text.Json.Nodes;
-var stdin = Console.In;
+// Conformance adapter: drives the DurableStreams client from JSON-line commands on stdin and writes
+// one JSON result line per command on stdout (see shared/conformance/ADAPTER-PROTOCOL.md).
+// stdout carries results only; diagnostics go to stderr.
+using DurableStreams.ConformanceAdapter;
+using DurableStreams.ConformanceAdapter.Protocol;
+
+var input = new StreamReader(Console.OpenStandardInput(), System.Text.Encoding.UTF8);
+var output = new ResultWriter(Console.OpenStandardOutput());
+await using var adapter = new Adapter();
+
 string? line;
-while ((line = stdin.ReadLine()) is not null)
+while ((line = await input.ReadLineAsync()) is not null)
 {
+    line = line.TrimEnd('\r');
     if (line.Length == 0) continue;
-    var cmd = JsonNode.Parse(line)!.AsObject();
-    var type = (string?)cmd["type"] ?? "";
-    var result = type switch
-    {
-        "init" => new JsonObject { ["type"] = "init", ["success"] = true, ["clientName"] = "durable-streams-dotnet", ["clientVersion"] = "0.1.0", ["features"] = new JsonObject { ["sse"] = true, ["longPoll"] = true, ["auto"] = true, ["batching"] = true, ["dynamicHeaders"] = true, ["streaming"] = true, ["retryOptions"] = true, ["batchItems"] = true, ["strictZeroValidation"] = true } },
-        "shutdown" => new JsonObject { ["type"] = "shutdown", ["success"] = true },
-        _ => new JsonObject { ["type"] = "error", ["success"] = false, ["commandType"] = type, ["errorCode"] = "NOT_SUPPORTED", ["message"] = "not implemented yet" },
-    };
-    Console.Out.Write(result.ToJsonString() + "\n");
-    Console.Out.Flush();
-    if (type == "shutdown") break;
+    var (result, shutdown) = await adapter.HandleLineAsync(line);
+    output.Write(result);
+    if (shutdown) break;
 }
