@@ -142,6 +142,6 @@ internal static class ReadCommand
     {
         var texts = chunks.Select(c => (string)c!["data"]!).ToList();
         var data = json ? "[" + string.Join(",", texts.Select(t => t[1..^1])) + "]" : string.Concat(texts);
-        return [new JsonObject { ["data"] = data, ["offset"] = offset }];
+        return new JsonArray(new JsonObject { ["data"] = data, ["offset"] = offset });
     }
 }
