@@ -12,7 +12,7 @@ namespace DurableStreams;
 /// A handle on one stream URL. Constructing it does no I/O; every operation is one protocol request
 /// (appends may share one). Appends made while a POST is in flight are batched into the next POST.
 /// </summary>
-public sealed class DurableStream : IAsyncDisposable
+public sealed partial class DurableStream : IAsyncDisposable
 {
     private readonly DurableStreamClient _client;
     private readonly ImplicitProducer _implicitProducer = new();

@@ -84,6 +84,13 @@ public sealed class DurableStreamClient : IDisposable
     public Task<StreamResponse> StreamAsync(string pathOrUrl, ReadOptions? options = null, CancellationToken cancellationToken = default) =>
         GetStream(pathOrUrl).ReadAsync(options, cancellationToken);
 
+    /// <summary>Blocking <see cref="CreateStreamAsync"/>.</summary>
+    public DurableStream CreateStream(string pathOrUrl, CreateStreamOptions? options = null) =>
+        CreateStreamAsync(pathOrUrl, options).GetAwaiter().GetResult();
+
+    /// <summary>Blocking <see cref="ConnectAsync"/>.</summary>
+    public DurableStream Connect(string pathOrUrl) => ConnectAsync(pathOrUrl).GetAwaiter().GetResult();
+
     /// <summary>Synchronous <see cref="StreamAsync"/>.</summary>
     public StreamResponse Stream(string pathOrUrl, ReadOptions? options = null) =>
         StreamAsync(pathOrUrl, options).GetAwaiter().GetResult();
