@@ -15,9 +15,6 @@ internal static class StrictModeExemptions
             "but the case expects the read to return data",
         ["consumer-sse-base64/sse-base64-empty-payload"] =
             "cannot pass under strict verdicts: server 0.3.7 rejects the empty append in the case's setup with 400",
-        ["consumer-errors/read-future-offset"] =
-            "cannot pass under strict verdicts: server 0.3.7 rejects offset \"ffffffffffffffff\" with 400, " +
-            "but the case only expects an empty successful read (chunkCount: 0)",
     };
 
     public static IReadOnlyDictionary<string, string> All => ReasonByCaseKey;
