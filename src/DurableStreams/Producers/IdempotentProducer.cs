@@ -98,7 +98,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
         lock (_gate)
         {
             if (_failure is not null) throw Rethrowable(_failure);
-            SealOpen(force: true);
+            SealOpen();
             idle = _idle.Task;
         }
         Pump();
@@ -145,14 +145,14 @@ public sealed class IdempotentProducer : IAsyncDisposable
     private void Add(byte[] data)
     {
         if (_open.Count > 0 && (_openBytes + data.Length > _options.MaxBatchBytes || _open.Count >= _options.MaxBatchItems))
-            SealOpen(force: true);
+            SealOpen();
         _open.Add(data);
         _openBytes += data.Length;
         _bufferedBytes += data.Length;
         if (_idle.Task.IsCompleted) _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (_open.Count >= _options.MaxBatchItems || _openBytes >= _options.MaxBatchBytes || _options.Linger == TimeSpan.Zero)
-            SealOpen(force: true);
-        else if (!_lingerScheduled)
+        if (_open.Count >= _options.MaxBatchItems || _openBytes >= _options.MaxBatchBytes)
+            SealOpen();
+        else if (_options.Linger > TimeSpan.Zero && !_lingerScheduled)
         {
             _lingerScheduled = true;
             _ = LingerAsync();
@@ -165,7 +165,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
         lock (_gate)
         {
             _lingerScheduled = false;
-            SealOpen(force: true);
+            SealOpen();
         }
         Pump();
     }
@@ -173,9 +173,9 @@ public sealed class IdempotentProducer : IAsyncDisposable
     // Sealed batches waiting for an in-flight slot, in sequence order.
     private readonly Queue<ProducerBatch> _sealed = new();
 
-    private void SealOpen(bool force)
+    private void SealOpen()
     {
-        if (_open.Count == 0 || !force) return;
+        if (_open.Count == 0) return;
         _sealed.Enqueue(new ProducerBatch(_open, _openBytes));
         _outstandingBatches++;
         _open = [];
@@ -193,7 +193,10 @@ public sealed class IdempotentProducer : IAsyncDisposable
                 // Until the epoch is confirmed by a success, auto-claim needs one request at a time,
                 // or every pipelined batch would be fenced and race to claim.
                 var limit = _options.AutoClaim && !_epochConfirmed ? 1 : _options.MaxInFlight;
-                if (_sealed.Count == 0 || _inFlight.Count >= limit || _failure is not null) return;
+                if (_inFlight.Count >= limit || _failure is not null) return;
+                // Without linger, what accumulated while every slot was busy goes out as soon as one frees up.
+                if (_sealed.Count == 0 && _options.Linger == TimeSpan.Zero) SealOpen();
+                if (_sealed.Count == 0) return;
                 batch = _sealed.Dequeue();
                 batch.Epoch = _epoch;
                 batch.Seq = _nextSeq++;
