@@ -1,0 +1,15 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace DurableStreams.Generators.Model;
+
+/// <summary>A parsed, valid stream URL template: literal text and <c>{name}</c> placeholders, in order.</summary>
+/// <param name="Text">The template exactly as written in the attribute.</param>
+/// <param name="Parts">The pieces that make it up.</param>
+internal sealed record UrlTemplate(string Text, EquatableArray<UrlTemplatePart> Parts)
+{
+    public IEnumerable<string> PlaceholderNames => Parts.Where(static p => p.IsPlaceholder).Select(static p => p.Text);
+}
+
+/// <summary>Literal URL text, or the name of a placeholder.</summary>
+internal readonly record struct UrlTemplatePart(string Text, bool IsPlaceholder);
