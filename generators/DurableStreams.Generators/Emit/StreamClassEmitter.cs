@@ -94,8 +94,7 @@ internal static class StreamClassEmitter
 
     private static void WriteUrlFor(SourceWriter writer, StreamSpec stream, List<string> placeholders)
     {
-        var absolute = stream.Url.Text.Contains("://");
-        writer.Line(absolute
+        writer.Line(stream.Url.IsAbsolute
             ? "/// <summary>The stream's absolute URL.</summary>"
             : "/// <summary>The stream's URL, relative to the client's base address.</summary>");
         foreach (var name in placeholders)
@@ -119,7 +118,7 @@ internal static class StreamClassEmitter
 
     private static void WriteParameterDocs(SourceWriter writer, StreamSpec stream, List<string> placeholders)
     {
-        writer.Line($"/// <param name=\"{GeneratedNames.ClientParameter}\">The client{(stream.Url.Text.Contains("://") ? "" : "; the URL resolves against its base address")}.</param>");
+        writer.Line($"/// <param name=\"{GeneratedNames.ClientParameter}\">The client{(stream.Url.IsAbsolute ? "" : "; the URL resolves against its base address")}.</param>");
         foreach (var name in placeholders)
             writer.Line($"/// <param name=\"{name}\">The <c>{{{name}}}</c> value; it is URL-escaped.</param>");
     }

@@ -66,8 +66,9 @@ internal static class UrlTemplateParser
                     problems.Add(new(UrlTemplateProblemKind.QueryOrFragment, i, text.Length - i, "a fragment"));
                     i = text.Length;
                     continue;
-                case '%' when !IsPercentEscape(text, i):
-                    problems.Add(new(UrlTemplateProblemKind.Malformed, i, 1, $"the '%' at position {i} does not start an escape like %2F"));
+                case '%':
+                    if (!IsPercentEscape(text, i))
+                        problems.Add(new(UrlTemplateProblemKind.Malformed, i, 1, $"the '%' at position {i} does not start an escape like %2F"));
                     break;
                 default:
                     if (!IsUrlCharacter(c))
@@ -80,11 +81,10 @@ internal static class UrlTemplateParser
         }
 
         Flush(literal, parts);
-        if (problems.Count == 0)
-            CheckScheme(text, problems);
+        var isAbsolute = problems.Count == 0 && CheckScheme(text, problems);
 
         return problems.Count == 0
-            ? (new UrlTemplate(text, parts.ToEquatableArray()), ImmutableArray<UrlTemplateProblem>.Empty)
+            ? (new UrlTemplate(text, parts.ToEquatableArray(), isAbsolute), ImmutableArray<UrlTemplateProblem>.Empty)
             : (null, problems.ToImmutable());
     }
 
@@ -102,26 +102,26 @@ internal static class UrlTemplateParser
     }
 
     // A template is absolute only with an http(s) scheme; anything else that looks like a scheme would be
-    // taken as one by Uri and never resolve against the client's base address.
-    private static void CheckScheme(string text, ImmutableArray<UrlTemplateProblem>.Builder problems)
+    // taken as one by Uri and never resolve against the client's base address. Returns whether it is absolute.
+    private static bool CheckScheme(string text, ImmutableArray<UrlTemplateProblem>.Builder problems)
     {
         if (text.StartsWith("//", StringComparison.Ordinal))
         {
             problems.Add(new(UrlTemplateProblemKind.Malformed, 0, 2,
                 "a URL starting with '//' has no scheme; write 'https://host/...' or a path relative to the client's base address"));
-            return;
+            return false;
         }
 
         var colon = text.IndexOf(':');
         if (colon <= 0 || !IsScheme(text, colon))
-            return;
+            return false;
 
         var scheme = text.Substring(0, colon);
         if (!scheme.Equals("http", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("https", StringComparison.OrdinalIgnoreCase))
         {
             problems.Add(new(UrlTemplateProblemKind.Malformed, 0, colon + 1,
                 $"'{scheme}:' reads as a URL scheme and streams are http or https; write './{text}' for a relative path"));
-            return;
+            return false;
         }
 
         var sample = text.Replace("{", "x").Replace("}", "x");
@@ -130,6 +130,7 @@ internal static class UrlTemplateParser
         {
             problems.Add(new(UrlTemplateProblemKind.Malformed, 0, text.Length, "it is not a valid absolute URL"));
         }
+        return true;
     }
 
     private static bool IsScheme(string text, int colon)
