@@ -1,0 +1,91 @@
+using System.Net;
+using DurableStreams.Tests.Support;
+
+namespace DurableStreams.Tests.Producers;
+
+/// <summary>
+/// Pipelined batches that reach the server out of order (pitfall P5): a 409 gap whose expected seq
+/// is below the batch's own means an earlier batch is still on its way; wait for it, then resend.
+/// </summary>
+public sealed class ProducerPipeliningTests
+{
+    [Fact]
+    public async Task Gap_from_an_overtaken_batch_is_recovered_by_resending_after_the_earlier_one()
+    {
+        var laterRejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = new FakeProducerServer
+        {
+            // Seq 0 is delayed until seq 1 has overtaken it and been answered 409 (expected 0).
+            BeforeProcessing = (_, _, seq) => seq == 0 ? laterRejected.Task : Task.CompletedTask,
+            AfterProcessing = (_, _, seq, status) =>
+            {
+                if (seq == 1 && status == HttpStatusCode.Conflict) laterRejected.TrySetResult();
+                return Task.CompletedTask;
+            },
+        };
+        var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = 5; o.MaxBatchItems = 1; });
+        using var _ = fake;
+
+        await producer.AppendAsync("first;");
+        await producer.AppendAsync("second;");
+        await producer.FlushAsync().WaitAsync(TestTimeouts.Hang);
+
+        Assert.Equal(["first;", "second;"], server.Stored);
+        Assert.Equal(["0", "1", "1"], server.Handler.Requests.Select(r => r.Seq()).Order());
+    }
+
+    [Fact]
+    public async Task Gap_answer_arriving_after_the_earlier_batch_completed_is_still_recovered()
+    {
+        // Upstream C# waits only for completions that happen after it starts waiting, so a
+        // completion that lands first is missed and the batch is dropped after a 30 s timeout.
+        var laterRejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var earlierAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = new FakeProducerServer
+        {
+            BeforeProcessing = (_, _, seq) => seq == 0 ? laterRejected.Task : Task.CompletedTask,
+            AfterProcessing = async (_, _, seq, status) =>
+            {
+                if (seq == 0) earlierAnswered.TrySetResult();
+                if (seq == 1 && status == HttpStatusCode.Conflict)
+                {
+                    laterRejected.TrySetResult();
+                    await earlierAnswered.Task;
+                    await Task.Delay(50); // let the client finish with seq 0 before it sees this 409
+                }
+            },
+        };
+        var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = 5; o.MaxBatchItems = 1; });
+        using var _ = fake;
+
+        await producer.AppendAsync("first;");
+        await producer.AppendAsync("second;");
+        await producer.FlushAsync().WaitAsync(TestTimeouts.Hang);
+
+        Assert.Equal(["first;", "second;"], server.Stored);
+    }
+
+    [Fact]
+    public async Task Many_batches_in_flight_with_random_reordering_are_stored_once_in_order()
+    {
+        var random = new Random(7);
+        var server = new FakeProducerServer
+        {
+            BeforeProcessing = async (_, _, _) =>
+            {
+                int delay;
+                lock (random) delay = random.Next(0, 4);
+                await Task.Delay(delay);
+            },
+        };
+        var (fake, producer) = ProducerHarness.Create(server, o => o.MaxInFlight = 5);
+        using var _ = fake;
+
+        for (var i = 0; i < 60; i++) await producer.AppendAsync($"{i};");
+        await producer.FlushAsync().WaitAsync(TestTimeouts.Hang);
+
+        // Batch boundaries depend on timing (appends share a batch while every slot is busy); the
+        // concatenation is what must be exact.
+        Assert.Equal(string.Concat(Enumerable.Range(0, 60).Select(i => $"{i};")), string.Concat(server.Stored));
+    }
+}
