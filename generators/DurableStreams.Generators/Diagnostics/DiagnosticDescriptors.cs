@@ -67,7 +67,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DuplicateStreamUrl = Warning(
         "DSG011",
         "Two message types claim the same stream URL",
-        "'{0}' and '{1}' both declare the stream URL \"{2}\"; reading one stream as the other's type fails at run time");
+        "'{0}' declares the stream URL \"{2}\", which '{1}' also claims; reading one type's stream as the other's fails at run time");
 
     public static readonly DiagnosticDescriptor InaccessibleJsonContext = Error(
         "DSG012",
