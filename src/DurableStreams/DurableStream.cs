@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -155,17 +156,37 @@ public sealed partial class DurableStream : IAsyncDisposable
         return AppendAsync(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), options, cancellationToken);
     }
 
-    /// <summary>Appends several JSON messages in one POST (a no-op when empty: the server rejects <c>[]</c>).</summary>
+    /// <summary>
+    /// Appends several JSON messages in one POST, in order (a no-op when empty: the server rejects <c>[]</c>).
+    /// The messages may share that POST with other callers' appends, never split from each other.
+    /// </summary>
     public async Task<AppendResult?> AppendJsonManyAsync<T>(IEnumerable<T> values, JsonTypeInfo<T> typeInfo, AppendOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(typeInfo);
-        var tasks = new List<Task<AppendResult>>();
-        foreach (var value in values)
-            tasks.Add(AppendAsync(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), options, cancellationToken));
-        if (tasks.Count == 0) return null;
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
-        return results[^1];
+        await EnsureContentTypeAsync(cancellationToken).ConfigureAwait(false);
+        if (!IsJson)
+            throw new InvalidOperationException($"AppendJsonManyAsync needs a JSON stream; {Url.AbsolutePath} is '{_contentType}'.");
+
+        // One queue item holding "v1,v2,…": wrapping the batch in [ ] then stores each value as a message.
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            var count = 0;
+            foreach (var value in values)
+            {
+                if (count++ > 0)
+                {
+                    writer.Flush();
+                    buffer.Write(","u8);
+                    writer.Reset(buffer);
+                }
+                JsonSerializer.Serialize(writer, value, typeInfo);
+            }
+            if (count == 0) return null;
+        }
+        var item = new PendingAppend(buffer.WrittenMemory.ToArray(), options, close: false);
+        return await SubmitAsync(item, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Closes the stream after the appends queued before it, optionally appending final data atomically.</summary>

@@ -19,8 +19,10 @@ internal static class ErrorMapper
             HttpStatusCode.NotFound => new StreamNotFoundException($"Stream not found: {url.AbsolutePath} ({where} returned 404: {text})", url, request.Offset),
             HttpStatusCode.Gone => new RetentionGoneException($"Gone: {where} returned 410: {text}", url, request.Offset),
             HttpStatusCode.Conflict => Conflict(request, response, message, url),
-            HttpStatusCode.Forbidden when request.Headers.ContainsKey(ProtocolNames.ProducerId) =>
-                new StaleProducerEpochException($"Producer epoch is stale: {message}", url, ResponseHeaderReader.Int64(response, ProtocolNames.ProducerEpoch)),
+            // Only a 403 that names the server's epoch is a fence; any other 403 is authorization.
+            HttpStatusCode.Forbidden when request.Headers.ContainsKey(ProtocolNames.ProducerId)
+                && ResponseHeaderReader.Int64(response, ProtocolNames.ProducerEpoch) is { } serverEpoch =>
+                new StaleProducerEpochException($"Producer epoch is stale (server epoch {serverEpoch}): {message}", url, serverEpoch),
             HttpStatusCode.BadRequest when request.Kind == RequestKind.Read =>
                 new DurableStreamException($"Invalid offset or read parameters ({request.Offset ?? "-1"}): {message}", DurableStreamErrorCode.InvalidOffset, status, url, request.Offset),
             _ => new DurableStreamException(message, Classify(status), status, url, request.Offset),

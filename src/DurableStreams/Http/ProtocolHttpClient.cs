@@ -122,6 +122,11 @@ internal sealed class ProtocolHttpClient
         {
             throw new TimeoutException($"No response within {timeout.TotalSeconds:0.###} s.", ex);
         }
+        catch (OperationCanceledException ex) when (ex.CancellationToken != cancellationToken)
+        {
+            // Callers match on their own token; the linked per-attempt token is an internal detail.
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+        }
     }
 
     /// <summary>A refused connection never reached the server, so even a non-idempotent write is safe to resend.</summary>

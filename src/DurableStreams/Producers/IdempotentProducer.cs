@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -18,6 +19,7 @@ namespace DurableStreams;
 public sealed class IdempotentProducer : IAsyncDisposable
 {
     private const int MaxGapRecoveries = 100;
+    private const int MaxConsecutiveClaims = 5;
 
     private readonly DurableStream _stream;
     private readonly DurableStreamClient _client;
@@ -29,7 +31,11 @@ public sealed class IdempotentProducer : IAsyncDisposable
     private long _bufferedBytes;
     private int _outstandingBatches;
     private bool _lingerScheduled;
-    private readonly Dictionary<long, ProducerBatch> _inFlight = [];
+    private readonly Dictionary<(long Epoch, long Seq), ProducerBatch> _inFlight = [];
+    // Batches fenced by a newer epoch, waiting to be resent under the claimed epoch in their original order.
+    private readonly List<ProducerBatch> _fenced = [];
+    private int _claims;
+    private bool _failureReported;
     private bool _epochConfirmed;
     private long _epoch;
     private long _nextSeq;
@@ -97,14 +103,13 @@ public sealed class IdempotentProducer : IAsyncDisposable
         Task idle;
         lock (_gate)
         {
-            if (_failure is not null) throw Rethrowable(_failure);
+            ThrowIfFailed();
             SealOpen();
             idle = _idle.Task;
         }
         Pump();
         await idle.WaitAsync(cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-            if (_failure is not null) throw Rethrowable(_failure);
+        lock (_gate) ThrowIfFailed();
     }
 
     /// <summary>
@@ -137,9 +142,15 @@ public sealed class IdempotentProducer : IAsyncDisposable
     /// <summary>Flushes and stops; rethrows a failure that was not yet reported by <see cref="FlushAsync"/>.</summary>
     public async ValueTask DisposeAsync()
     {
-        bool pending;
-        lock (_gate) pending = _failure is null;
-        if (pending) await FlushAsync().ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (_failure is not null)
+            {
+                if (_failureReported) return;
+                ThrowIfFailed();
+            }
+        }
+        await FlushAsync().ConfigureAwait(false);
     }
 
     private void Add(byte[] data)
@@ -194,13 +205,24 @@ public sealed class IdempotentProducer : IAsyncDisposable
                 // or every pipelined batch would be fenced and race to claim.
                 var limit = _options.AutoClaim && !_epochConfirmed ? 1 : _options.MaxInFlight;
                 if (_inFlight.Count >= limit || _failure is not null) return;
-                // Without linger, what accumulated while every slot was busy goes out as soon as one frees up.
-                if (_sealed.Count == 0 && _options.Linger == TimeSpan.Zero) SealOpen();
-                if (_sealed.Count == 0) return;
-                batch = _sealed.Dequeue();
+                if (_fenced.Count > 0)
+                {
+                    // Resend fenced batches first, in order, once every request of the fenced epoch has
+                    // come back (a straggler may still be fenced and must keep its place).
+                    if (_inFlight.Keys.Any(key => key.Epoch < _epoch)) return;
+                    batch = _fenced[0];
+                    _fenced.RemoveAt(0);
+                }
+                else
+                {
+                    // Without linger, what accumulated while every slot was busy goes out as soon as one frees up.
+                    if (_sealed.Count == 0 && _options.Linger == TimeSpan.Zero) SealOpen();
+                    if (_sealed.Count == 0) return;
+                    batch = _sealed.Dequeue();
+                }
                 batch.Epoch = _epoch;
                 batch.Seq = _nextSeq++;
-                _inFlight[batch.Seq] = batch;
+                _inFlight[(batch.Epoch, batch.Seq)] = batch;
             }
             _ = SendAsync(batch);
         }
@@ -220,28 +242,35 @@ public sealed class IdempotentProducer : IAsyncDisposable
                 }
                 catch (StaleProducerEpochException stale) when (_options.AutoClaim)
                 {
+                    long claimed;
                     lock (_gate)
                     {
-                        // Only one batch is in flight before the epoch is confirmed, so renumbering is local.
-                        _inFlight.Remove(batch.Seq);
-                        _epoch = Math.Max(_epoch + 1, (stale.CurrentEpoch ?? _epoch) + 1);
-                        batch.Epoch = _epoch;
-                        batch.Seq = 0;
-                        _nextSeq = 1;
-                        _epochConfirmed = false;
-                        _inFlight[batch.Seq] = batch;
+                        if (batch.Epoch == _epoch)
+                        {
+                            // First fence seen in this epoch: claim the next one, once.
+                            if (++_claims > MaxConsecutiveClaims) throw;
+                            _epoch = Math.Max(_epoch + 1, (stale.CurrentEpoch ?? _epoch) + 1);
+                            _nextSeq = 0;
+                            _epochConfirmed = false;
+                        }
+                        claimed = _epoch;
+                        _inFlight.Remove((batch.Epoch, batch.Seq));
+                        var at = _fenced.FindIndex(f => (f.Epoch, f.Seq).CompareTo((batch.Epoch, batch.Seq)) > 0);
+                        _fenced.Insert(at < 0 ? _fenced.Count : at, batch);
                     }
-                    Log.EpochClaimed(_client.Http.Logger, ProducerId, _stream.Url.AbsolutePath, batch.Epoch);
+                    Log.EpochClaimed(_client.Http.Logger, ProducerId, _stream.Url.AbsolutePath, claimed);
+                    Pump(); // the batch is resent from the fenced queue under the claimed epoch
+                    return;
                 }
                 catch (ProducerSequenceGapException gap) when (gap.ExpectedSeq < batch.Seq && gaps++ < MaxGapRecoveries)
                 {
                     // An earlier batch of ours has not arrived yet: wait for it, then resend this one.
                     ProducerBatch? earlier;
-                    lock (_gate) _inFlight.TryGetValue(gap.ExpectedSeq!.Value, out earlier);
+                    lock (_gate) _inFlight.TryGetValue((batch.Epoch, gap.ExpectedSeq!.Value), out earlier);
                     if (earlier is not null) await earlier.Done.Task.ConfigureAwait(false);
                     else await Task.Delay(TimeSpan.FromMilliseconds(5), _client.Options.TimeProvider).ConfigureAwait(false);
                     lock (_gate)
-                        if (_failure is not null) throw Rethrowable(_failure);
+                        if (_failure is not null) ExceptionDispatchInfo.Throw(_failure);
                 }
             }
             Complete(batch, null);
@@ -258,20 +287,25 @@ public sealed class IdempotentProducer : IAsyncDisposable
         TaskCompletionSource? idle = null, capacity;
         lock (_gate)
         {
-            _inFlight.Remove(batch.Seq);
+            _inFlight.Remove((batch.Epoch, batch.Seq));
             _bufferedBytes -= batch.Bytes;
             _outstandingBatches--;
-            if (error is null) _epochConfirmed = true;
+            if (error is null)
+            {
+                if (batch.Epoch == _epoch) _epochConfirmed = true;
+                _claims = 0;
+            }
             else _failure ??= error;
             if (_failure is not null)
             {
                 // Nothing after a failed batch can land in order; fail what is still waiting.
-                foreach (var waiting in _sealed)
+                foreach (var waiting in _fenced.Concat(_sealed))
                 {
                     _bufferedBytes -= waiting.Bytes;
                     _outstandingBatches--;
                     waiting.Done.TrySetException(_failure);
                 }
+                _fenced.Clear();
                 _sealed.Clear();
             }
             if (_outstandingBatches == 0 && _open.Count == 0 || _failure is not null && _inFlight.Count == 0) idle = _idle;
@@ -316,13 +350,19 @@ public sealed class IdempotentProducer : IAsyncDisposable
         return buffer;
     }
 
-    private void ThrowIfUnusable()
+    /// <summary>Rethrows the producer's failure (caller holds the lock); it then counts as reported.</summary>
+    private void ThrowIfFailed()
     {
-        if (_failure is not null) throw Rethrowable(_failure);
-        if (_close is not null) throw new InvalidOperationException("The producer has closed the stream.");
+        if (_failure is null) return;
+        _failureReported = true;
+        ExceptionDispatchInfo.Throw(_failure);
     }
 
-    private static Exception Rethrowable(Exception failure) => failure;
+    private void ThrowIfUnusable()
+    {
+        ThrowIfFailed();
+        if (_close is not null) throw new InvalidOperationException("The producer has closed the stream.");
+    }
 
     private static TaskCompletionSource NewCompleted()
     {

@@ -145,6 +145,10 @@ internal sealed class ReadSession : IAsyncDisposable
             {
                 moved = false; // idle watchdog fired
             }
+            catch (OperationCanceledException ex) when (ex.CancellationToken != cancellationToken)
+            {
+                throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+            }
 
             if (!moved)
             {

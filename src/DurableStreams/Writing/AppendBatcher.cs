@@ -37,7 +37,9 @@ internal sealed class AppendBatcher
                 _pump = Task.Run(PumpAsync);
             }
         }
-        return item.Completion.Task;
+        // Once sent, the POST carries other callers' data and goes on; a cancelled caller stops
+        // waiting (its data may still land, as with any request cancelled in flight).
+        return cancellationToken.CanBeCanceled ? item.Completion.Task.WaitAsync(cancellationToken) : item.Completion.Task;
     }
 
     /// <summary>Completes when everything queued so far has been sent and answered.</summary>
@@ -50,7 +52,7 @@ internal sealed class AppendBatcher
     {
         lock (_gate)
         {
-            // After the send, the data may land anyway; the caller still sees the outcome.
+            // After the send the item stays in its POST; the caller's wait is cut short instead.
             if (node.Value.Sent || node.List is null) return;
             _queue.Remove(node);
         }
