@@ -80,3 +80,15 @@ dotnet build -c Release -warnaserror -p:JsonSerializerIsReflectionEnabledByDefau
 cd "$repo"
 start_reference_server
 dotnet "$app/bin/Release/net10.0/SmokeApp.dll" "$SERVER_URL"
+
+# The package's analyzer must also reject a broken contract: a message type no context lists.
+cat > "$app/Unlisted.cs" <<'CS'
+[DurableStreams.DurableStream("smoke/unlisted")]
+public sealed record Unlisted(string Text);
+CS
+if build_output=$(dotnet build "$app" -c Release 2>&1); then
+  echo "a type missing from every JsonSerializerContext built without error" >&2
+  exit 1
+fi
+grep -q 'error DSG001' <<<"$build_output" || { echo "$build_output" >&2; echo "expected error DSG001" >&2; exit 1; }
+echo "package smoke: the packaged analyzer reports DSG001 for an unlisted message type"

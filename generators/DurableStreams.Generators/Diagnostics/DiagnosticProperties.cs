@@ -10,7 +10,7 @@ internal static class DiagnosticProperties
     /// <summary>The message type, as <c>typeof</c> should name it (<c>global::</c>-qualified).</summary>
     public const string MessageType = nameof(MessageType);
 
-    /// <summary>The context to add the attribute to, by metadata name; absent when there is no single obvious one.</summary>
+    /// <summary>The context to add the attribute to, as a documentation id; absent when there is no single obvious one.</summary>
     public const string JsonContext = nameof(JsonContext);
 
     public static ImmutableDictionary<string, string?> ForMissingListing(INamedTypeSymbol messageType, INamedTypeSymbol? context)
@@ -18,6 +18,6 @@ internal static class DiagnosticProperties
         var properties = ImmutableDictionary<string, string?>.Empty.Add(MessageType, SymbolNames.FullyQualified(messageType));
         return context is null
             ? properties
-            : properties.Add(JsonContext, context.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+            : properties.Add(JsonContext, context.GetDocumentationCommentId());
     }
 }

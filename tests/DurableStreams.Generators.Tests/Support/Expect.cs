@@ -11,7 +11,14 @@ namespace DurableStreams.Generators.Tests.Support;
 internal static class Expect
 {
     /// <summary><paramref name="descriptor"/> on the <paramref name="occurrence"/>-th (0-based) <paramref name="text"/> in <paramref name="source"/>.</summary>
-    public static DiagnosticResult At(DiagnosticDescriptor descriptor, string source, string text, int occurrence = 0)
+    public static DiagnosticResult At(DiagnosticDescriptor descriptor, string source, string text, int occurrence = 0) =>
+        Locate(new DiagnosticResult(descriptor), source, text, occurrence);
+
+    /// <summary>The compiler error <paramref name="id"/>, located like <see cref="At"/>.</summary>
+    public static DiagnosticResult CompilerErrorAt(string id, string source, string text, int occurrence = 0) =>
+        Locate(DiagnosticResult.CompilerError(id), source, text, occurrence);
+
+    private static DiagnosticResult Locate(DiagnosticResult result, string source, string text, int occurrence)
     {
         var start = -1;
         for (var i = 0; i <= occurrence; i++)
@@ -23,7 +30,7 @@ internal static class Expect
 
         var (line, column) = Position(source, start);
         var (endLine, endColumn) = Position(source, start + text.Length);
-        return new DiagnosticResult(descriptor).WithSpan(line, column, endLine, endColumn);
+        return result.WithSpan(line, column, endLine, endColumn);
     }
 
     private static (int Line, int Column) Position(string source, int offset)
