@@ -80,7 +80,8 @@ internal sealed class ReadSession : IAsyncDisposable
         }
     }
 
-    private async ValueTask<ReadBatch> HttpReadAsync(string? live, CancellationToken cancellationToken)
+    /// <summary>A GET at the current offset; live requests echo the latest cursor.</summary>
+    private StreamRequest ReadRequest(string? live, TimeSpan timeout)
     {
         var request = new StreamRequest
         {
@@ -89,7 +90,7 @@ internal sealed class ReadSession : IAsyncDisposable
             Kind = RequestKind.Read,
             Overrides = _overrides,
             Offset = Offset,
-            Timeout = live is null ? _http.Options.RequestTimeout : _http.Options.LongPollTimeout,
+            Timeout = timeout,
         };
         request.Query.Add(new(ProtocolNames.OffsetParam, Offset));
         if (live is not null)
@@ -97,6 +98,12 @@ internal sealed class ReadSession : IAsyncDisposable
             request.Query.Add(new(ProtocolNames.LiveParam, live));
             if (Cursor is not null) request.Query.Add(new(ProtocolNames.CursorParam, Cursor));
         }
+        return request;
+    }
+
+    private async ValueTask<ReadBatch> HttpReadAsync(string? live, CancellationToken cancellationToken)
+    {
+        var request = ReadRequest(live, live is null ? _http.Options.RequestTimeout : _http.Options.LongPollTimeout);
 
         var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         LastStatus = (int)response.StatusCode;
@@ -197,17 +204,8 @@ internal sealed class ReadSession : IAsyncDisposable
 
     private async ValueTask ConnectSseAsync(CancellationToken cancellationToken)
     {
-        var request = new StreamRequest
-        {
-            Method = HttpMethod.Get,
-            Url = _url,
-            Kind = RequestKind.Read,
-            Overrides = _overrides,
-            Offset = Offset,
-        };
-        request.Query.Add(new(ProtocolNames.OffsetParam, Offset));
-        request.Query.Add(new(ProtocolNames.LiveParam, "sse"));
-        if (Cursor is not null) request.Query.Add(new(ProtocolNames.CursorParam, Cursor));
+        // The timeout bounds only the wait for headers; the idle watchdog guards the open stream.
+        var request = ReadRequest("sse", _http.Options.RequestTimeout);
         request.Headers["Accept"] = "text/event-stream";
 
         var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);

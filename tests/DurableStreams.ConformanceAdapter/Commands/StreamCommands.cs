@@ -30,28 +30,27 @@ internal static class StreamCommands
         return result;
     }
 
-    public static async Task<JsonObject> ConnectAsync(AdapterState state, JsonObject command)
-    {
-        var path = command.RequiredString("path");
-        var metadata = await state.Client.GetStream(AdapterState.Relative(path)).HeadAsync();
-        state.RememberContentType(path, metadata.ContentType);
-        var result = Results.Success("connect");
-        result["status"] = 200;
-        if (metadata.Offset is not null) result["offset"] = metadata.Offset;
-        return result;
-    }
+    /// <summary>connect: a HEAD that proves the stream exists and remembers its content type.</summary>
+    public static async Task<JsonObject> ConnectAsync(AdapterState state, JsonObject command) =>
+        (await HeadResultAsync(state, command, "connect")).Result;
 
     public static async Task<JsonObject> HeadAsync(AdapterState state, JsonObject command)
     {
-        var path = command.RequiredString("path");
-        var metadata = await state.Client.GetStream(AdapterState.Relative(path)).HeadAsync();
-        state.RememberContentType(path, metadata.ContentType);
-        var result = Results.Success("head");
-        result["status"] = 200;
-        if (metadata.Offset is not null) result["offset"] = metadata.Offset;
+        var (result, metadata) = await HeadResultAsync(state, command, "head");
         if (metadata.ContentType is not null) result["contentType"] = metadata.ContentType;
         result["streamClosed"] = metadata.Closed;
         return result;
+    }
+
+    private static async Task<(JsonObject Result, StreamMetadata Metadata)> HeadResultAsync(AdapterState state, JsonObject command, string type)
+    {
+        var path = command.RequiredString("path");
+        var metadata = await state.Client.GetStream(AdapterState.Relative(path)).HeadAsync();
+        state.RememberContentType(path, metadata.ContentType);
+        var result = Results.Success(type);
+        result["status"] = 200;
+        if (metadata.Offset is not null) result["offset"] = metadata.Offset;
+        return (result, metadata);
     }
 
     public static async Task<JsonObject> DeleteAsync(AdapterState state, JsonObject command)
