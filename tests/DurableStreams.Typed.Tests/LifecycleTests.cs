@@ -66,6 +66,18 @@ public sealed class LifecycleTests(ReferenceServerFixture server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Creating_with_options_keeps_the_stream_json()
+    {
+        using var client = server.CreateClient();
+        var temperatures = TemperatureStream.For(client, ReferenceServerFixture.Unique());
+
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            temperatures.CreateAsync(new CreateStreamOptions { ContentType = "text/plain" }, Ct));
+        await temperatures.CreateAsync(new CreateStreamOptions { Ttl = TimeSpan.FromMinutes(5) }, Ct);
+        Assert.StartsWith("application/json", (await temperatures.HeadAsync(Ct)).ContentType, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_declared_template_is_exposed() =>
         Assert.Equal("typed/orders/{tenant}/{run}", OrderPlacedStream.UrlTemplate);
 }

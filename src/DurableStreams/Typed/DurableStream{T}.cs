@@ -105,8 +105,17 @@ public partial class DurableStream<T> : IAsyncDisposable
         }
         catch (StreamNotFoundException)
         {
+        }
+
+        try
+        {
             var result = await CreateAsync(ttl, expiresAt, closed: false, cancellationToken).ConfigureAwait(false);
             return result.Created;
+        }
+        catch (DurableStreamException ex) when (ex.Code == DurableStreamErrorCode.Conflict)
+        {
+            // Someone else created it in between, with another configuration: it exists, which is all we ask.
+            return false;
         }
     }
 
