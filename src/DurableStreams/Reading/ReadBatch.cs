@@ -26,14 +26,20 @@ internal sealed class ReadBatch : IDisposable
     /// <summary>Response whose body holds the batch (catch-up and long-poll).</summary>
     public HttpResponseMessage? Response { get; private init; }
 
+    /// <summary>Where the session stood before this batch, so a response whose body failed can be fetched again.</summary>
+    public ReadPosition? Before { get; private init; }
+
     /// <summary>Decoded data-event payloads (SSE); each is one JSON array in JSON mode.</summary>
     public IReadOnlyList<byte[]>? Payloads { get; private init; }
 
-    public static ReadBatch FromResponse(HttpResponseMessage response, string offset, bool upToDate, bool closed, string? cursor) =>
-        new(offset, upToDate, closed, cursor, (int)response.StatusCode) { Response = response };
+    public static ReadBatch FromResponse(HttpResponseMessage response, ReadPosition before, string offset, bool upToDate, bool closed, string? cursor) =>
+        new(offset, upToDate, closed, cursor, (int)response.StatusCode) { Response = response, Before = before };
 
     public static ReadBatch FromSse(IReadOnlyList<byte[]> payloads, string offset, bool upToDate, bool closed, string? cursor) =>
         new(offset, upToDate, closed, cursor, 200) { Payloads = payloads };
 
     public void Dispose() => Response?.Dispose();
 }
+
+/// <summary>A session's position and phase before a request: enough to repeat that request.</summary>
+internal sealed record ReadPosition(string Offset, string? Cursor, bool LivePhase);

@@ -43,6 +43,8 @@ internal sealed class ReadSession : IAsyncDisposable
     }
 
     public Uri Url => _url;
+    public RetryOptions Retry => _http.Options.Retry;
+    public TimeProvider Time => _http.Time;
 
     /// <summary>Where the next batch starts; after <c>now</c>, the first server-issued offset.</summary>
     public string Offset { get; private set; }
@@ -103,6 +105,7 @@ internal sealed class ReadSession : IAsyncDisposable
 
     private async ValueTask<ReadBatch> HttpReadAsync(string? live, CancellationToken cancellationToken)
     {
+        var before = new ReadPosition(Offset, Cursor, _phase != Phase.CatchUp);
         var request = ReadRequest(live, live is null ? _http.Options.RequestTimeout : _http.Options.LongPollTimeout);
 
         var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -120,7 +123,21 @@ internal sealed class ReadSession : IAsyncDisposable
         if (Closed) _phase = Phase.Ended;
         else if (_phase == Phase.CatchUp && UpToDate) _phase = _live == LiveMode.Off ? Phase.Ended : LivePhase;
 
-        return ReadBatch.FromResponse(response, Offset, UpToDate, Closed, Cursor);
+        return ReadBatch.FromResponse(response, before, Offset, UpToDate, Closed, Cursor);
+    }
+
+    /// <summary>
+    /// Goes back to before <paramref name="batch"/> so its request is repeated: used when the body of a
+    /// response failed before any of it was delivered, so nothing is lost or delivered twice.
+    /// </summary>
+    public void Rewind(ReadBatch batch)
+    {
+        var before = batch.Before ?? throw new InvalidOperationException("Only HTTP batches can be fetched again.");
+        Offset = before.Offset;
+        Cursor = before.Cursor;
+        Closed = false;
+        UpToDate = false;
+        _phase = before.LivePhase ? LivePhase : Phase.CatchUp;
     }
 
     private async ValueTask<ReadBatch?> NextSseBatchAsync(CancellationToken cancellationToken)

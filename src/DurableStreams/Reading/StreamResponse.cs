@@ -193,13 +193,43 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Batches decoded whole by <paramref name="decode"/> before anything is delivered. A body cut off
+    /// by the network is fetched again from the same position (with backoff): none of it reached the caller.
+    /// </summary>
+    private async IAsyncEnumerable<(ReadBatch Batch, TDecoded Decoded)> DecodedBatchesAsync<TDecoded>(
+        Func<ReadBatch, CancellationToken, ValueTask<TDecoded>> decode, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var retry = _session.Retry;
+        var failures = 0;
+        var batches = BatchSourceAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (batches.ConfigureAwait(false))
+        {
+            while (await batches.MoveNextAsync().ConfigureAwait(false))
+            {
+                var batch = batches.Current;
+                TDecoded decoded;
+                try
+                {
+                    decoded = await decode(batch, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DurableStreamNetworkException) when (batch.Before is not null && failures < retry.MaxRetries)
+                {
+                    await Task.Delay(retry.Backoff(failures++, Random.Shared), _session.Time, cancellationToken).ConfigureAwait(false);
+                    _session.Rewind(batch);
+                    continue;
+                }
+                failures = 0;
+                yield return (batch, decoded);
+            }
+        }
+    }
+
     private async IAsyncEnumerable<StreamChunk> ChunksAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var batch in BatchSourceAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var data = await BatchDecoder.ReadBytesAsync(batch, IsJson, Url, cancellationToken).ConfigureAwait(false);
+        var json = IsJson;
+        await foreach (var (batch, data) in DecodedBatchesAsync((b, ct) => BatchDecoder.ReadBytesAsync(b, json, Url, ct), cancellationToken).ConfigureAwait(false))
             yield return new StreamChunk(data, batch.Offset, batch.UpToDate, batch.Closed, batch.Cursor, batch.Status);
-        }
     }
 
     private async IAsyncEnumerable<T> ItemsAsync<T>(JsonTypeInfo<T> typeInfo, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -211,13 +241,16 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
 
     private async IAsyncEnumerable<JsonBatch<T>> BatchesAsync<T>(JsonTypeInfo<T> typeInfo, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var batch in BatchSourceAsync(cancellationToken).ConfigureAwait(false))
+        async ValueTask<List<T>> CollectAsync(ReadBatch batch, CancellationToken ct)
         {
             var items = new List<T>();
-            await foreach (var item in BatchDecoder.ReadItemsAsync(batch, typeInfo, Url, cancellationToken).ConfigureAwait(false))
+            await foreach (var item in BatchDecoder.ReadItemsAsync(batch, typeInfo, Url, ct).ConfigureAwait(false))
                 items.Add(item);
-            yield return new JsonBatch<T>(items, batch.Offset, batch.UpToDate, batch.Closed, batch.Cursor);
+            return items;
         }
+
+        await foreach (var (batch, items) in DecodedBatchesAsync(CollectAsync, cancellationToken).ConfigureAwait(false))
+            yield return new JsonBatch<T>(items, batch.Offset, batch.UpToDate, batch.Closed, batch.Cursor);
     }
 
     private static string Decode(Decoder decoder, ReadOnlySpan<byte> bytes, bool flush)
