@@ -203,11 +203,7 @@ public sealed class DiagnosticTests
         return GeneratorAndAnalyzerTest.VerifyAsync(source,
             At(DiagnosticDescriptors.InaccessibleMessageType, source, "Hidden").WithArguments("Outer.Hidden", "OuterHiddenStream"),
             At(DiagnosticDescriptors.InaccessibleMessageType, source, "Guarded").WithArguments("Outer.Guarded", "OuterGuardedStream"),
-            At(DiagnosticDescriptors.InaccessibleMessageType, source, "Local").WithArguments("Local", "LocalStream"),
-            // Inaccessible types cannot be listed in a reachable context either.
-            At(DiagnosticDescriptors.NotInAnyJsonContext, source, "DurableStream(\"private\")").WithArguments("Outer.Hidden", "Hidden"),
-            At(DiagnosticDescriptors.NotInAnyJsonContext, source, "DurableStream(\"protected\")").WithArguments("Outer.Guarded", "Guarded"),
-            At(DiagnosticDescriptors.NotInAnyJsonContext, source, "DurableStream(\"file\")").WithArguments("Local", "Local"));
+            At(DiagnosticDescriptors.InaccessibleMessageType, source, "Local").WithArguments("Local", "LocalStream"));
     }
 
     [Fact]

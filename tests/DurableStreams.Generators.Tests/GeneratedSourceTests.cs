@@ -168,6 +168,7 @@ public sealed class GeneratedSourceTests
     public void Invalid_declarations_generate_nothing()
     {
         var result = GeneratorRunner.RunWithJson("""
+            using System.Text.Json.Serialization;
             using DurableStreams;
 
             [DurableStream("orders/{tenant")]
@@ -175,6 +176,14 @@ public sealed class GeneratedSourceTests
 
             [DurableStream("unlisted")]
             public record Unlisted(string Id);
+
+            // Listed, but the named context does not exist: no guessing another one.
+            [DurableStream("named", JsonContext = typeof(Missing))]
+            public record NamedMissing(string Id);
+
+            [JsonSerializable(typeof(Broken))]
+            [JsonSerializable(typeof(NamedMissing))]
+            internal partial class AppJson : JsonSerializerContext;
             """);
         Assert.Empty(result.Sources);
     }

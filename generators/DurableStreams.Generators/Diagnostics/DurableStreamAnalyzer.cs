@@ -55,8 +55,12 @@ public sealed class DurableStreamAnalyzer : DiagnosticAnalyzer
 
     private static void ReportIfUnlisted(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, DeclarationIndex index)
     {
-        if (TypeAccess.IsOrIsInGeneric(type) || JsonContextResolver.FirstListing(SymbolNames.FullyQualified(type), index.Contexts) is not null)
+        // A generic or unreachable type already has its own error, and no context could help it.
+        if (TypeAccess.IsOrIsInGeneric(type) || !TypeAccess.IsReachableFromGeneratedCode(type, context.Compilation)
+            || JsonContextResolver.FirstListing(SymbolNames.FullyQualified(type), index.Contexts) is not null)
+        {
             return;
+        }
 
         // With exactly one context in the project, the code fix knows where the listing belongs.
         var only = index.ContextSymbols.Length == 1 ? index.ContextSymbols[0] : null;

@@ -36,7 +36,8 @@ internal static class StreamDeclarationParser
         cancellationToken.ThrowIfCancellationRequested();
         var (namedContext, namesContext) = ReadNamedContext(type, attribute, syntax, compilation, streamClassName, diagnostics);
 
-        var spec = diagnostics.Count == 0 && url is not null
+        // An unresolved JsonContext type is a compiler error already; generate nothing rather than guess.
+        var spec = diagnostics.Count == 0 && url is not null && (namedContext is not null || !namesContext)
             ? new StreamSpec(
                 HintName: SymbolNames.Qualified(type) + ".DurableStream.g.cs",
                 Namespace: type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString(),
