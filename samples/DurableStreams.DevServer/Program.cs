@@ -1,0 +1,27 @@
+// A standalone Durable Streams server for development:
+//   dotnet run --project samples/DurableStreams.DevServer -- --urls http://127.0.0.1:4437
+// Options: --store memory|file   --data-dir ./data   --long-poll-timeout <seconds>   --sse-lifetime <seconds>
+using System.Globalization;
+using DurableStreams.Server;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+var config = builder.Configuration;
+if (string.IsNullOrEmpty(config["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:4437");
+
+builder.Services.AddDurableStreams(options =>
+{
+    options.Store = string.Equals(config["store"], "file", StringComparison.OrdinalIgnoreCase)
+        ? DurableStreamsStoreKind.File
+        : DurableStreamsStoreKind.Memory;
+    options.DataDirectory = config["data-dir"] ?? Path.Combine(Environment.CurrentDirectory, "durable-streams-data");
+    if (Seconds(config["long-poll-timeout"]) is { } longPoll) options.LongPollTimeout = longPoll;
+    if (Seconds(config["sse-lifetime"]) is { } sse) options.SseConnectionLifetime = sse;
+});
+
+var app = builder.Build();
+app.MapDurableStreams("/v1/stream");
+app.Logger.LogInformation("Durable Streams dev server: streams under /v1/stream/ ({Store} store)", config["store"] ?? "memory");
+await app.RunAsync();
+
+static TimeSpan? Seconds(string? value) =>
+    double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : null;

@@ -1,0 +1,39 @@
+namespace DurableStreams.Server;
+
+/// <summary>Where streams are kept.</summary>
+public enum DurableStreamsStoreKind
+{
+    /// <summary>In process memory; everything is lost when the process stops.</summary>
+    Memory,
+
+    /// <summary>A journal in <see cref="DurableStreamsServerOptions.DataDirectory"/>, replayed on start.</summary>
+    File,
+}
+
+/// <summary>Settings for the embedded Durable Streams server.</summary>
+public sealed class DurableStreamsServerOptions
+{
+    /// <summary>The store; <see cref="DurableStreamsStoreKind.Memory"/> unless set.</summary>
+    public DurableStreamsStoreKind Store { get; set; } = DurableStreamsStoreKind.Memory;
+
+    /// <summary>The folder for <see cref="DurableStreamsStoreKind.File"/>; required for that store.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>How long a long-poll read waits for data before answering 204 (§5.7).</summary>
+    public TimeSpan LongPollTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long an SSE response stays open before the server ends it so clients reconnect (§10.2).</summary>
+    public TimeSpan SseConnectionLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The cursor interval (§10.1).</summary>
+    public TimeSpan CursorInterval { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The cursor epoch (§10.1).</summary>
+    public DateTimeOffset CursorEpoch { get; set; } = new(2024, 10, 9, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Cache-Control for catch-up and long-poll data; use "private, ..." for user-specific streams (§10.1).</summary>
+    public string CacheControl { get; set; } = "public, max-age=60, stale-while-revalidate=300";
+
+    /// <summary>The largest accepted request body, in bytes; larger bodies get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024 * 1024;
+}

@@ -1,0 +1,37 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace DurableStreams.Server.Endpoints;
+
+/// <summary>Small helpers for the plain responses every handler writes.</summary>
+internal static class HttpResults
+{
+    /// <summary>A client mistake: the protocol's status and a short text body.</summary>
+    public static Task Error(HttpResponse response, int status, string message)
+    {
+        response.StatusCode = status;
+        response.ContentType = "text/plain; charset=utf-8";
+        return response.Body.WriteAsync(Encoding.UTF8.GetBytes(message)).AsTask();
+    }
+
+    public static Task Empty(HttpResponse response, int status)
+    {
+        response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Reads the whole body, enforcing the configured limit.</summary>
+    public static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,53 @@
+using DurableStreams.Server.Sse;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace DurableStreams.Server.Endpoints;
+
+/// <summary>Entry point for every request under the mapped prefix: browser headers, then one handler per method.</summary>
+internal sealed class StreamEndpoint(
+    CreateHandler create,
+    AppendHandler append,
+    ReadHandler read,
+    HeadHandler head,
+    DeleteHandler delete,
+    ILogger<StreamEndpoint> logger)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        BrowserHeaders.Apply(response);
+        // The stream's identity is its full URL path, as Stream-Forked-From names it.
+        var path = (request.PathBase + request.Path).Value ?? "/";
+
+        try
+        {
+            switch (request.Method)
+            {
+                case "OPTIONS": await HttpResults.Empty(response, StatusCodes.Status204NoContent).ConfigureAwait(false); break;
+                case "PUT": await create.HandleAsync(context, path).ConfigureAwait(false); break;
+                case "POST": await append.HandleAsync(context, path).ConfigureAwait(false); break;
+                case "GET": await read.HandleAsync(context, path).ConfigureAwait(false); break;
+                case "HEAD": head.Handle(context, path); break;
+                case "DELETE": await delete.HandleAsync(context, path).ConfigureAwait(false); break;
+                default: await HttpResults.Error(response, StatusCodes.Status405MethodNotAllowed, "Method not allowed").ConfigureAwait(false); break;
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (BadHttpRequestException ex) when (!response.HasStarted)
+        {
+            await HttpResults.Error(response, ex.StatusCode, "Bad request").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!response.HasStarted)
+        {
+            Log.Failed(logger, ex, request.Method, path);
+            await HttpResults.Error(response, StatusCodes.Status500InternalServerError, "Internal server error").ConfigureAwait(false);
+        }
+
+        if (response.StatusCode >= 400) Log.Rejected(logger, request.Method, path, response.StatusCode, "see response body");
+    }
+}

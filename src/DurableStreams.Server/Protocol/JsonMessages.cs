@@ -1,0 +1,94 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace DurableStreams.Server.Protocol;
+
+/// <summary>
+/// JSON mode (§9.1). A stored JSON message is its values, minified, each followed by a comma ("v1,v2,"),
+/// so a read is "[" + the concatenation without its last comma + "]".
+/// </summary>
+internal static class JsonMessages
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonDocumentOptions ReaderOptions = new() { MaxDepth = 256 };
+
+    /// <summary>Validates a body and flattens one array level. An empty array is valid only at creation (§9.1.3).</summary>
+    public static bool TryFlatten(ReadOnlyMemory<byte> body, bool isCreate, out byte[] stored, out string? error)
+    {
+        stored = [];
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, ReaderOptions);
+        }
+        catch (JsonException)
+        {
+            error = "Invalid JSON";
+            return false;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var buffer = new ArrayBufferWriter<byte>(body.Length + 2);
+            if (root.ValueKind == JsonValueKind.Array)
+            {
+                if (root.GetArrayLength() == 0)
+                {
+                    error = isCreate ? null : "Empty arrays are not allowed";
+                    return isCreate;
+                }
+                foreach (var item in root.EnumerateArray()) WriteValue(buffer, item);
+            }
+            else
+            {
+                WriteValue(buffer, root);
+            }
+            stored = buffer.WrittenSpan.ToArray();
+            error = null;
+            return true;
+        }
+    }
+
+    /// <summary>Formats stored messages as one JSON array.</summary>
+    public static byte[] Format(IReadOnlyList<ReadOnlyMemory<byte>> messages)
+    {
+        var total = 2;
+        foreach (var message in messages) total += message.Length;
+        var result = new byte[total];
+        result[0] = (byte)'[';
+        var position = 1;
+        foreach (var message in messages)
+        {
+            message.Span.CopyTo(result.AsSpan(position));
+            position += message.Length;
+        }
+        // The last stored value's trailing comma becomes the closing bracket.
+        if (position > 1) position--;
+        result[position] = (byte)']';
+        return result.AsSpan(0, position + 1).ToArray();
+    }
+
+    /// <summary>The first <paramref name="count"/> values of a stored message, in stored form; null when it has fewer.</summary>
+    public static byte[]? TakeValues(ReadOnlyMemory<byte> stored, int count)
+    {
+        using var document = JsonDocument.Parse(Format([stored]));
+        var values = document.RootElement;
+        if (count > values.GetArrayLength()) return null;
+        var buffer = new ArrayBufferWriter<byte>();
+        var taken = 0;
+        foreach (var item in values.EnumerateArray())
+        {
+            if (taken++ == count) break;
+            WriteValue(buffer, item);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteValue(ArrayBufferWriter<byte> buffer, JsonElement value)
+    {
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions)) value.WriteTo(writer);
+        buffer.Write(","u8);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text;
+using System.Text.Json;
+using DurableStreams.Server.Protocol;
+using DurableStreams.Server.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace DurableStreams.Server.Sse;
+
+/// <summary>
+/// SSE reads (§5.8): a data event per batch of messages (base64 for binary types), a control event after each
+/// one, waits for new data, and ends the response at EOF or after the configured lifetime so CDNs can
+/// collapse reconnects (§10.2). Events are written by hand rather than with SseFormatter because each one must
+/// be flushed between store waits, and control payloads need exact field choice per state.
+/// </summary>
+internal sealed class SseStreamWriter(IStreamStore store, DurableStreamsServerOptions options, CursorGenerator cursors, TimeProvider clock)
+{
+    public async Task WriteAsync(HttpContext context, string path, string startOffset, string? clientCursor)
+    {
+        var response = context.Response;
+        var aborted = context.RequestAborted;
+        var first = store.Head(path);
+        if (first.Stream is null) return;
+        var base64 = !ContentTypes.IsTextForSse(first.Stream.ContentType);
+
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        if (base64) response.Headers[StreamHeaders.SseDataEncoding] = "base64";
+        await response.StartAsync(aborted).ConfigureAwait(false);
+
+        var offset = startOffset;
+        var deadline = clock.GetUtcNow() + options.SseConnectionLifetime;
+        while (!aborted.IsCancellationRequested)
+        {
+            var read = store.Read(path, offset);
+            if (read.Status != LookupStatus.Found) break;
+            var stream = read.Stream!;
+
+            // One data event per batch, always followed by its control event.
+            if (read.Messages.Count > 0)
+            {
+                var payload = base64
+                    ? Convert.ToBase64String(MessageBodies.Format(stream.ContentType, read.Messages))
+                    : Encoding.UTF8.GetString(MessageBodies.Format(stream.ContentType, read.Messages));
+                await WriteEventAsync(response, "data", payload, aborted).ConfigureAwait(false);
+                offset = read.Messages[^1].Offset;
+            }
+            if (read.Messages.Count == 0) offset = Offsets.Compare(offset, stream.TailOffset) > 0 ? offset : stream.TailOffset;
+
+            var eof = stream.Closed && offset == stream.TailOffset;
+            await WriteEventAsync(response, "control", Control(offset, eof ? null : cursors.Next(clientCursor), eof), aborted).ConfigureAwait(false);
+            if (eof) break;
+
+            var remaining = deadline - clock.GetUtcNow();
+            if (remaining <= TimeSpan.Zero) break;
+            await store.WaitForChangeAsync(path, offset, Min(options.LongPollTimeout, remaining), aborted).ConfigureAwait(false);
+        }
+    }
+
+    private static string Control(string offset, string? cursor, bool closed)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("streamNextOffset", offset);
+            if (cursor is not null) writer.WriteString("streamCursor", cursor);
+            writer.WriteBoolean("upToDate", true);
+            if (closed) writer.WriteBoolean("streamClosed", true);
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>One event; every line of a multi-line payload gets its own "data:" field.</summary>
+    private static async Task WriteEventAsync(HttpResponse response, string type, string payload, CancellationToken cancellationToken)
+    {
+        var builder = new StringBuilder().Append("event: ").Append(type).Append('\n');
+        foreach (var line in payload.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n')) builder.Append("data:").Append(line).Append('\n');
+        builder.Append('\n');
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(builder.ToString()), cancellationToken).ConfigureAwait(false);
+        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}

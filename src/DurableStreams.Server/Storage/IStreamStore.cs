@@ -1,0 +1,23 @@
+namespace DurableStreams.Server.Storage;
+
+/// <summary>
+/// Stream state behind the HTTP endpoints. Every method applies the protocol's rules and reports client
+/// mistakes as statuses (never exceptions), so handlers only translate outcomes into HTTP.
+/// </summary>
+internal interface IStreamStore : IDisposable
+{
+    CreateOutcome Create(string path, CreateRequest request);
+
+    AppendOutcome Append(string path, AppendRequest request);
+
+    /// <summary>Metadata without touching the TTL countdown (HEAD does not reset it, §5.1).</summary>
+    ReadOutcome Head(string path);
+
+    /// <summary>Messages after <paramref name="offset"/> (null or "-1" = from the start); resets the TTL countdown.</summary>
+    ReadOutcome Read(string path, string? offset);
+
+    DeleteStatus Delete(string path);
+
+    /// <summary>Completes when the stream has data past <paramref name="offset"/>, is closed or gone, or the timeout passes.</summary>
+    Task WaitForChangeAsync(string path, string offset, TimeSpan timeout, CancellationToken cancellationToken);
+}

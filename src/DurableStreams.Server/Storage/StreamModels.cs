@@ -1,0 +1,75 @@
+namespace DurableStreams.Server.Storage;
+
+/// <summary>One appended unit of a stream, addressed by the offset just past it.</summary>
+internal sealed record StoredMessage(string Offset, byte[] Data);
+
+/// <summary>An idempotent producer's identity on one request (§5.2.1).</summary>
+internal readonly record struct ProducerClaim(string Id, long Epoch, long Seq);
+
+/// <summary>What handlers need to know about a stream, copied under the store's lock.</summary>
+internal sealed record StreamSnapshot(
+    string Path,
+    string ContentType,
+    string TailOffset,
+    bool Closed,
+    long? TtlSeconds,
+    string? ExpiresAt,
+    long Generation);
+
+internal sealed record CreateRequest(
+    string? ContentType,
+    long? TtlSeconds,
+    string? ExpiresAt,
+    bool Closed,
+    byte[] Body,
+    string? ForkedFrom,
+    string? ForkOffset,
+    long? ForkSubOffset);
+
+internal enum CreateStatus
+{
+    Created,
+    AlreadyExists,
+    ConfigMismatch,
+    PathGone,
+    SourceNotFound,
+    SourceGone,
+    ContentTypeMismatch,
+    InvalidForkOffset,
+    InvalidForkSubOffset,
+    InvalidJson,
+}
+
+internal sealed record CreateOutcome(CreateStatus Status, StreamSnapshot? Stream = null, string? Error = null);
+
+internal sealed record AppendRequest(string? ContentType, byte[] Body, bool Close, string? Seq, ProducerClaim? Producer);
+
+internal enum AppendStatus
+{
+    Appended,
+    ClosedNow,
+    NotFound,
+    Gone,
+    StreamClosed,
+    ContentTypeMismatch,
+    SeqConflict,
+    InvalidJson,
+    Duplicate,
+    StaleEpoch,
+    InvalidEpochSeq,
+    SequenceGap,
+}
+
+internal sealed record AppendOutcome(
+    AppendStatus Status,
+    string? NextOffset = null,
+    bool StreamClosed = false,
+    long ProducerValue = 0,
+    long ReceivedSeq = 0,
+    string? Error = null);
+
+internal enum LookupStatus { Found, NotFound, Gone }
+
+internal sealed record ReadOutcome(LookupStatus Status, StreamSnapshot? Stream, IReadOnlyList<StoredMessage> Messages);
+
+internal enum DeleteStatus { Deleted, NotFound, Gone }

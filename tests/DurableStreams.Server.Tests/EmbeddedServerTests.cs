@@ -1,0 +1,174 @@
+using System.Net;
+using System.Text;
+
+namespace DurableStreams.Server.Tests;
+
+/// <summary>The in-process server end to end, through the DurableStreams client and raw HTTP.</summary>
+public sealed class EmbeddedServerTests
+{
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
+
+    private static string NewPath(string name) => $"{name}-{Guid.NewGuid():N}";
+
+    private static async Task<(string Text, StreamResponse Response)> ReadUntilEndAsync(DurableStream stream, LiveMode mode, Func<Task>? onceUpToDate = null)
+    {
+        using var guard = new CancellationTokenSource(HangGuard);
+        var response = await stream.ReadAsync(new ReadOptions { Live = mode }, guard.Token);
+        var text = new StringBuilder();
+        Task? writing = null;
+        await foreach (var chunk in response.ReadChunksAsync(guard.Token))
+        {
+            text.Append(Encoding.UTF8.GetString(chunk.Data.Span));
+            if (chunk.UpToDate && writing is null && onceUpToDate is not null) writing = Task.Run(onceUpToDate);
+        }
+        if (writing is not null) await writing;
+        return (text.ToString(), response);
+    }
+
+    [Fact]
+    public async Task Created_stream_round_trips_catch_up_reads()
+    {
+        await using var server = await DurableStreamsServer.StartAsync();
+        using var client = new DurableStreamClient(server.BaseAddress);
+
+        var stream = await client.CreateStreamAsync(NewPath("round-trip"), new CreateStreamOptions { ContentType = "text/plain" });
+        await stream.AppendAsync("hello ");
+        await stream.AppendAsync("world");
+        await stream.CloseAsync();
+
+        var (text, response) = await ReadUntilEndAsync(stream, LiveMode.Off);
+        await using (response)
+        {
+            Assert.Equal("hello world", text);
+            Assert.True(response.StreamClosed);
+        }
+    }
+
+    [Theory]
+    [InlineData(LiveMode.Sse, "text/plain")]
+    [InlineData(LiveMode.Sse, "application/octet-stream")]
+    [InlineData(LiveMode.LongPoll, "text/plain")]
+    public async Task A_live_reader_gets_later_appends_and_ends_at_close(LiveMode mode, string contentType)
+    {
+        await using var server = await DurableStreamsServer.StartAsync();
+        using var client = new DurableStreamClient(server.BaseAddress);
+        var path = NewPath("live");
+        var stream = await client.CreateStreamAsync(path, new CreateStreamOptions { ContentType = contentType });
+        await stream.AppendAsync("a");
+        var writer = client.GetStream(path, contentType);
+
+        var (text, response) = await ReadUntilEndAsync(stream, mode, async () =>
+        {
+            await writer.AppendAsync("b");
+            await writer.CloseAsync();
+        });
+
+        await using (response)
+        {
+            Assert.Equal("ab", text);
+            Assert.True(response.StreamClosed);
+        }
+    }
+
+    [Fact]
+    public async Task An_idempotent_producer_writes_each_item_once()
+    {
+        await using var server = await DurableStreamsServer.StartAsync();
+        using var client = new DurableStreamClient(server.BaseAddress);
+        var stream = await client.CreateStreamAsync(NewPath("producer"), new CreateStreamOptions { ContentType = "text/plain" });
+
+        await using (var producer = stream.CreateProducer(new IdempotentProducerOptions { ProducerId = "writer-1" }))
+        {
+            foreach (var item in new[] { "1", "2", "3" }) await producer.AppendAsync(item);
+            await producer.FlushAsync();
+        }
+
+        var (text, response) = await ReadUntilEndAsync(stream, LiveMode.Off);
+        await using (response) Assert.Equal("123", text);
+    }
+
+    [Fact]
+    public async Task The_file_store_keeps_streams_across_server_restarts()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "ds-embedded-" + Guid.NewGuid().ToString("N"));
+        var options = new DurableStreamsServerOptions { Store = DurableStreamsStoreKind.File, DataDirectory = directory };
+        try
+        {
+            await using (var server = await DurableStreamsServer.StartAsync(options))
+            {
+                using var client = new DurableStreamClient(server.BaseAddress);
+                var stream = await client.CreateStreamAsync("kept", new CreateStreamOptions { ContentType = "text/plain" });
+                await stream.AppendAsync("survives");
+                await stream.CloseAsync();
+            }
+
+            await using (var server = await DurableStreamsServer.StartAsync(options))
+            {
+                using var client = new DurableStreamClient(server.BaseAddress);
+                var (text, response) = await ReadUntilEndAsync(client.GetStream("kept"), LiveMode.Off);
+                await using (response)
+                {
+                    Assert.Equal("survives", text);
+                    Assert.True(response.StreamClosed);
+                }
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Client_mistakes_get_protocol_statuses_and_every_response_has_browser_headers()
+    {
+        await using var server = await DurableStreamsServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var ct = TestContext.Current.CancellationToken;
+
+        var missing = await http.GetAsync("nope", ct);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("nosniff", missing.Headers.GetValues("X-Content-Type-Options").Single());
+
+        var put = await http.PutAsync("s", new StringContent("", Encoding.UTF8, "text/plain"), ct);
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("s?offset=not-an-offset", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("s", new StringContent("", Encoding.UTF8, "text/plain"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await http.PostAsync("s", new StringContent("{}", Encoding.UTF8, "application/json"), ct)).StatusCode);
+
+        using var bothExpiries = new HttpRequestMessage(HttpMethod.Put, "t") { Content = new StringContent("", Encoding.UTF8, "text/plain") };
+        bothExpiries.Headers.Add("Stream-TTL", "60");
+        bothExpiries.Headers.Add("Stream-Expires-At", "2099-01-01T00:00:00Z");
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(bothExpiries, ct)).StatusCode);
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "s");
+        var cors = await http.SendAsync(preflight, ct);
+        Assert.Equal(HttpStatusCode.NoContent, cors.StatusCode);
+        Assert.Equal("*", cors.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
+
+    [Fact]
+    public async Task Catch_up_reads_carry_an_etag_that_answers_304_until_the_stream_closes()
+    {
+        await using var server = await DurableStreamsServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var ct = TestContext.Current.CancellationToken;
+        await http.PutAsync("e", new StringContent("data", Encoding.UTF8, "text/plain"), ct);
+
+        var first = await http.GetAsync("e?offset=-1", ct);
+        var etag = first.Headers.ETag!;
+        using var again = new HttpRequestMessage(HttpMethod.Get, "e?offset=-1");
+        again.Headers.IfNoneMatch.Add(etag);
+        Assert.Equal(HttpStatusCode.NotModified, (await http.SendAsync(again, ct)).StatusCode);
+
+        using var close = new HttpRequestMessage(HttpMethod.Post, "e");
+        close.Headers.Add("Stream-Closed", "true");
+        Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(close, ct)).StatusCode);
+
+        using var afterClose = new HttpRequestMessage(HttpMethod.Get, "e?offset=-1");
+        afterClose.Headers.IfNoneMatch.Add(etag);
+        var response = await http.SendAsync(afterClose, ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("true", response.Headers.GetValues("Stream-Closed").Single());
+    }
+}
