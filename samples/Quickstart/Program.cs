@@ -1,14 +1,14 @@
 // Quickstart: typed records through a Durable Stream, written by one task and followed live by another.
 // Usage: dotnet run --project samples/Quickstart [-- <server base URL>]
-// Without a URL (argument or DURABLE_STREAMS_URL) it starts the reference server locally.
+// Without a URL (argument or DURABLE_STREAMS_URL) it starts the embedded .NET server in this process.
 using System.Text.Json.Serialization;
 using DurableStreams;
-using DurableStreams.Testing;
+using DurableStreams.Server;
 
 var url = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("DURABLE_STREAMS_URL");
-await using var localServer = url is null ? await ReferenceServer.StartAsync(new ReferenceServerOptions()) : null;
-var baseAddress = new Uri((url ?? localServer!.BaseUrl).TrimEnd('/') + "/");
-Console.WriteLine($"server   {baseAddress}{(localServer is null ? "" : " (started locally)")}");
+await using var localServer = url is null ? await DurableStreamsServer.StartAsync() : null;
+var baseAddress = localServer?.BaseAddress ?? new Uri(url!.TrimEnd('/') + "/");
+Console.WriteLine($"server   {baseAddress}{(localServer is null ? "" : " (embedded, in process)")}");
 
 using var client = new DurableStreamClient(baseAddress);
 var orders = await client.CreateStreamAsync($"quickstart/orders-{Guid.NewGuid():N}",
