@@ -204,11 +204,11 @@ public sealed partial class DurableStream : IAsyncDisposable
     }
 
     /// <summary>Waits until every append queued so far has been answered.</summary>
-    public Task FlushAsync()
+    public Task FlushAsync(CancellationToken cancellationToken = default)
     {
         AppendBatcher? batcher;
         lock (_gate) batcher = _batcher;
-        return batcher?.WhenIdleAsync() ?? Task.CompletedTask;
+        return (batcher?.WhenIdleAsync() ?? Task.CompletedTask).WaitAsync(cancellationToken);
     }
 
     /// <summary>Starts a read (the first request is made before this returns).</summary>

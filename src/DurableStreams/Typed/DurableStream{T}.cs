@@ -134,7 +134,7 @@ public partial class DurableStream<T> : IAsyncDisposable
         Stream.AppendJsonManyAsync(values, TypeInfo, options, cancellationToken);
 
     /// <summary>Waits until every append queued so far has been answered.</summary>
-    public Task FlushAsync() => Stream.FlushAsync();
+    public Task FlushAsync(CancellationToken cancellationToken = default) => Stream.FlushAsync(cancellationToken);
 
     /// <summary>Closes the stream after the appends queued before it; readers then see its end.</summary>
     public Task<CloseResult> CloseAsync(CancellationToken cancellationToken = default) =>
