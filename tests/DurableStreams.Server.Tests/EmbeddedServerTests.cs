@@ -171,4 +171,36 @@ public sealed class EmbeddedServerTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("true", response.Headers.GetValues("Stream-Closed").Single());
     }
+
+    [Fact]
+    public async Task Sse_frames_binary_data_as_base64_and_ends_after_the_configured_lifetime()
+    {
+        await using var server = await DurableStreamsServer.StartAsync(new DurableStreamsServerOptions { SseConnectionLifetime = TimeSpan.Zero });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var ct = TestContext.Current.CancellationToken;
+        using var bytes = new ByteArrayContent([1, 2, 3, 4]);
+        bytes.Headers.ContentType = new("application/octet-stream");
+        await http.PutAsync("bin", bytes, ct);
+
+        var response = await http.GetAsync("bin?offset=-1&live=sse", ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("base64", response.Headers.GetValues("Stream-SSE-Data-Encoding").Single());
+        Assert.StartsWith("event: data\ndata:AQIDBA==\n\nevent: control\ndata:{\"streamNextOffset\":", body);
+        Assert.Contains("\"upToDate\":true", body);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_gets_413()
+    {
+        await using var server = await DurableStreamsServer.StartAsync(new DurableStreamsServerOptions { MaxRequestBodyBytes = 8 });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var ct = TestContext.Current.CancellationToken;
+        await http.PutAsync("small", new StringContent("", Encoding.UTF8, "text/plain"), ct);
+
+        var response = await http.PostAsync("small", new StringContent("more than eight bytes", Encoding.UTF8, "text/plain"), ct);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
 }

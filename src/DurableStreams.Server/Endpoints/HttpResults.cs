@@ -6,13 +6,20 @@ namespace DurableStreams.Server.Endpoints;
 /// <summary>Small helpers for the plain responses every handler writes.</summary>
 internal static class HttpResults
 {
+    private const string ReasonKey = "DurableStreams.Reason";
+
     /// <summary>A client mistake: the protocol's status and a short text body.</summary>
     public static Task Error(HttpResponse response, int status, string message)
     {
+        // Kept for the endpoint's single "rejected" log line.
+        response.HttpContext.Items[ReasonKey] = message;
         response.StatusCode = status;
         response.ContentType = "text/plain; charset=utf-8";
         return response.Body.WriteAsync(Encoding.UTF8.GetBytes(message)).AsTask();
     }
+
+    public static string Reason(HttpContext context) =>
+        context.Items.TryGetValue(ReasonKey, out var reason) && reason is string text ? text : "";
 
     public static Task Empty(HttpResponse response, int status)
     {

@@ -1,5 +1,5 @@
-using DurableStreams.Server.Sse;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace DurableStreams.Server.Endpoints;
@@ -11,6 +11,7 @@ internal sealed class StreamEndpoint(
     ReadHandler read,
     HeadHandler head,
     DeleteHandler delete,
+    DurableStreamsServerOptions options,
     ILogger<StreamEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
@@ -20,6 +21,9 @@ internal sealed class StreamEndpoint(
         BrowserHeaders.Apply(response);
         // The stream's identity is its full URL path, as Stream-Forked-From names it.
         var path = (request.PathBase + request.Path).Value ?? "/";
+        // The server option, not Kestrel's 30 MB default, decides when a body is too large (413).
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+            bodyLimit.MaxRequestBodySize = options.MaxRequestBodyBytes;
 
         try
         {
@@ -40,7 +44,7 @@ internal sealed class StreamEndpoint(
         }
         catch (BadHttpRequestException ex) when (!response.HasStarted)
         {
-            await HttpResults.Error(response, ex.StatusCode, "Bad request").ConfigureAwait(false);
+            await HttpResults.Error(response, ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request").ConfigureAwait(false);
         }
         catch (Exception ex) when (!response.HasStarted)
         {
@@ -48,6 +52,6 @@ internal sealed class StreamEndpoint(
             await HttpResults.Error(response, StatusCodes.Status500InternalServerError, "Internal server error").ConfigureAwait(false);
         }
 
-        if (response.StatusCode >= 400) Log.Rejected(logger, request.Method, path, response.StatusCode, "see response body");
+        if (response.StatusCode is >= 400 and < 500) Log.Rejected(logger, request.Method, path, response.StatusCode, HttpResults.Reason(context));
     }
 }
