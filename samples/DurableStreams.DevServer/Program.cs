@@ -1,6 +1,7 @@
 // A standalone Durable Streams server for development:
 //   dotnet run --project samples/DurableStreams.DevServer -- --urls http://127.0.0.1:4437
 // Options: --store memory|file   --data-dir ./data   --long-poll-timeout <seconds>   --sse-lifetime <seconds>
+//          --prefix /v1/stream ("/" serves streams at any path)   --test-faults true (POST /_test/inject-error; tests only)
 using System.Globalization;
 using DurableStreams.Server;
 
@@ -16,11 +17,13 @@ builder.Services.AddDurableStreams(options =>
     options.DataDirectory = config["data-dir"] ?? Path.Combine(Environment.CurrentDirectory, "durable-streams-data");
     if (Seconds(config["long-poll-timeout"]) is { } longPoll) options.LongPollTimeout = longPoll;
     if (Seconds(config["sse-lifetime"]) is { } sse) options.SseConnectionLifetime = sse;
+    options.EnableTestFaultInjection = string.Equals(config["test-faults"], "true", StringComparison.OrdinalIgnoreCase);
 });
 
+var prefix = config["prefix"] ?? "/v1/stream";
 var app = builder.Build();
-app.MapDurableStreams("/v1/stream");
-app.Logger.LogInformation("Durable Streams dev server: streams under /v1/stream/ ({Store} store)", config["store"] ?? "memory");
+app.MapDurableStreams(prefix);
+app.Logger.LogInformation("Durable Streams dev server: streams under {Prefix} ({Store} store)", prefix, config["store"] ?? "memory");
 await app.RunAsync();
 
 static TimeSpan? Seconds(string? value) =>

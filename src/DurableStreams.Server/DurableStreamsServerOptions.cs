@@ -36,4 +36,10 @@ public sealed class DurableStreamsServerOptions
 
     /// <summary>The largest accepted request body, in bytes; larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// Test only: serve <c>POST/DELETE /_test/inject-error</c> (the reference server's fault injection API)
+    /// so client resilience tests can make chosen requests fail. Never enable in a shared deployment.
+    /// </summary>
+    public bool EnableTestFaultInjection { get; set; }
 }

@@ -203,4 +203,43 @@ public sealed class EmbeddedServerTests
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Injected_faults_fail_chosen_requests_and_the_client_retries_past_them()
+    {
+        var options = new DurableStreamsServerOptions { EnableTestFaultInjection = true };
+        await using var server = await DurableStreamsServer.StartAsync(options, streamPrefix: "/");
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        using var client = new DurableStreamClient(server.BaseAddress);
+        var ct = TestContext.Current.CancellationToken;
+        var stream = await client.CreateStreamAsync("faulty", new CreateStreamOptions { ContentType = "text/plain" });
+        await stream.AppendAsync("data");
+
+        var armed = await http.PostAsync("/_test/inject-error",
+            new StringContent("""{"path":"/faulty","method":"GET","status":503,"count":1}""", Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(HttpStatusCode.OK, armed.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/faulty", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/faulty", ct)).StatusCode);
+
+        await http.PostAsync("/_test/inject-error",
+            new StringContent("""{"path":"/faulty","status":500,"count":1}""", Encoding.UTF8, "application/json"), ct);
+        var (text, response) = await ReadUntilEndAsync(stream, LiveMode.Off);
+        await using (response) Assert.Equal("data", text);
+
+        await http.PostAsync("/_test/inject-error",
+            new StringContent("""{"path":"/faulty","truncateBodyBytes":2}""", Encoding.UTF8, "application/json"), ct);
+        Assert.Equal("da", await http.GetStringAsync("/faulty", ct));
+    }
+
+    [Fact]
+    public async Task Fault_injection_is_off_unless_enabled()
+    {
+        await using var server = await DurableStreamsServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        var response = await http.PostAsync("/_test/inject-error",
+            new StringContent("""{"path":"/x","status":500}""", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
 }

@@ -1,6 +1,7 @@
 using DurableStreams.Server.Protocol;
 using DurableStreams.Server.Sse;
 using DurableStreams.Server.Storage;
+using DurableStreams.Server.Testing;
 using Microsoft.AspNetCore.Http;
 
 namespace DurableStreams.Server.Endpoints;
@@ -126,7 +127,7 @@ internal sealed class ReadHandler(IStreamStore store, DurableStreamsServerOption
 
         response.StatusCode = 200;
         response.ContentType = stream.ContentType;
-        var body = MessageBodies.Format(stream.ContentType, read.Messages);
+        var body = FaultInjector.ModifyBody(context, MessageBodies.Format(stream.ContentType, read.Messages));
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }

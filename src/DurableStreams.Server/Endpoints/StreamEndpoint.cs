@@ -1,3 +1,4 @@
+using DurableStreams.Server.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -12,6 +13,7 @@ internal sealed class StreamEndpoint(
     HeadHandler head,
     DeleteHandler delete,
     DurableStreamsServerOptions options,
+    FaultInjector faults,
     ILogger<StreamEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
@@ -27,6 +29,7 @@ internal sealed class StreamEndpoint(
 
         try
         {
+            if (options.EnableTestFaultInjection && await faults.TryApplyAsync(context, path).ConfigureAwait(false)) return;
             switch (request.Method)
             {
                 case "OPTIONS": await HttpResults.Empty(response, StatusCodes.Status204NoContent).ConfigureAwait(false); break;

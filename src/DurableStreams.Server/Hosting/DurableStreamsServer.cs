@@ -13,7 +13,7 @@ namespace DurableStreams.Server;
 /// </summary>
 public sealed class DurableStreamsServer : IAsyncDisposable
 {
-    /// <summary>The prefix streams are served under.</summary>
+    /// <summary>The default prefix streams are served under.</summary>
     public const string StreamPrefix = "/v1/stream";
 
     private readonly WebApplication _app;
@@ -24,25 +24,30 @@ public sealed class DurableStreamsServer : IAsyncDisposable
         BaseAddress = baseAddress;
     }
 
-    /// <summary>The stream root, ending in "/v1/stream/": stream URLs are relative to it.</summary>
+    /// <summary>The stream root, e.g. "http://127.0.0.1:port/v1/stream/": stream URLs are relative to it.</summary>
     public Uri BaseAddress { get; }
 
     /// <summary>The server's root ("http://127.0.0.1:port/").</summary>
     public Uri ServerAddress => new(BaseAddress, "/");
 
-    /// <summary>Starts Kestrel on 127.0.0.1 with a free port.</summary>
-    public static async Task<DurableStreamsServer> StartAsync(DurableStreamsServerOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>Starts Kestrel on 127.0.0.1 with a free port, serving streams under <paramref name="streamPrefix"/>.</summary>
+    public static async Task<DurableStreamsServer> StartAsync(
+        DurableStreamsServerOptions? options = null,
+        string streamPrefix = StreamPrefix,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(streamPrefix);
+        var prefix = streamPrefix.Trim('/');
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
         builder.Services.AddDurableStreams(target => Copy(options ?? new DurableStreamsServerOptions(), target));
         var app = builder.Build();
-        app.MapDurableStreams(StreamPrefix);
+        app.MapDurableStreams("/" + prefix);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new DurableStreamsServer(app, new Uri(address.TrimEnd('/') + StreamPrefix + "/"));
+        return new DurableStreamsServer(app, new Uri(address.TrimEnd('/') + "/" + (prefix.Length == 0 ? "" : prefix + "/")));
     }
 
     /// <summary>Stops the server and releases the store.</summary>
@@ -62,5 +67,6 @@ public sealed class DurableStreamsServer : IAsyncDisposable
         to.CursorEpoch = from.CursorEpoch;
         to.CacheControl = from.CacheControl;
         to.MaxRequestBodyBytes = from.MaxRequestBodyBytes;
+        to.EnableTestFaultInjection = from.EnableTestFaultInjection;
     }
 }

@@ -28,6 +28,7 @@ public static class DurableStreamsServiceCollectionExtensions
         services.AddSingleton<HeadHandler>();
         services.AddSingleton<DeleteHandler>();
         services.AddSingleton<StreamEndpoint>();
+        services.AddSingleton<DurableStreams.Server.Testing.FaultInjector>();
         return services;
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using DurableStreams.Server.Protocol;
 using DurableStreams.Server.Storage;
+using DurableStreams.Server.Testing;
 using Microsoft.AspNetCore.Http;
 
 namespace DurableStreams.Server.Sse;
@@ -27,6 +28,8 @@ internal sealed class SseStreamWriter(IStreamStore store, DurableStreamsServerOp
         response.Headers.CacheControl = "no-cache";
         if (base64) response.Headers[StreamHeaders.SseDataEncoding] = "base64";
         await response.StartAsync(aborted).ConfigureAwait(false);
+        if (FaultInjector.SseEvent(context) is { } injected)
+            await WriteEventAsync(response, injected.EventType, injected.Data, aborted).ConfigureAwait(false);
 
         var offset = startOffset;
         var deadline = clock.GetUtcNow() + options.SseConnectionLifetime;
