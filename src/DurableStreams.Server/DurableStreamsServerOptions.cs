@@ -34,6 +34,12 @@ public sealed class DurableStreamsServerOptions
     /// <summary>Cache-Control for catch-up and long-poll data; use "private, ..." for user-specific streams (§10.1).</summary>
     public string CacheControl { get; set; } = "public, max-age=60, stale-while-revalidate=300";
 
+    /// <summary>
+    /// About how many bytes one read response carries (whole messages, at least one); a read that stops short
+    /// omits Stream-Up-To-Date and the client continues from its Stream-Next-Offset (§5.6).
+    /// </summary>
+    public long MaxReadBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>The largest accepted request body, in bytes; larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024 * 1024;
 

@@ -242,4 +242,30 @@ public sealed class EmbeddedServerTests
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData(LiveMode.Off)]
+    [InlineData(LiveMode.Sse)]
+    public async Task Reads_past_the_size_limit_come_in_several_responses(LiveMode mode)
+    {
+        await using var server = await DurableStreamsServer.StartAsync(new DurableStreamsServerOptions { MaxReadBytes = 1 });
+        using var client = new DurableStreamClient(server.BaseAddress);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var path = NewPath("chunked");
+        var stream = await client.CreateStreamAsync(path, new CreateStreamOptions { ContentType = "text/plain" });
+        foreach (var part in new[] { "a", "b", "c" }) await stream.AppendAsync(part);
+        await stream.CloseAsync();
+
+        var first = await http.GetAsync(path + "?offset=-1", TestContext.Current.CancellationToken);
+        Assert.Equal("a", await first.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.False(first.Headers.Contains("Stream-Up-To-Date"));
+        Assert.False(first.Headers.Contains("Stream-Closed"));
+
+        var (text, response) = await ReadUntilEndAsync(stream, mode);
+        await using (response)
+        {
+            Assert.Equal("abc", text);
+            Assert.True(response.StreamClosed);
+        }
+    }
 }

@@ -66,7 +66,7 @@ internal sealed class ReadHandler(IStreamStore store, DurableStreamsServerOption
         }
 
         var from = offset == Offsets.Now ? first.Stream!.TailOffset : offset;
-        var read = store.Read(path, from);
+        var read = store.Read(path, from, options.MaxReadBytes);
         if (read.Status != LookupStatus.Found)
         {
             await NotFoundOrGone(response, read.Status).ConfigureAwait(false);
@@ -78,7 +78,7 @@ internal sealed class ReadHandler(IStreamStore store, DurableStreamsServerOption
             if (!read.Stream.Closed)
             {
                 await store.WaitForChangeAsync(path, from, options.LongPollTimeout, context.RequestAborted).ConfigureAwait(false);
-                read = store.Read(path, from);
+                read = store.Read(path, from, options.MaxReadBytes);
                 if (read.Status != LookupStatus.Found)
                 {
                     await NotFoundOrGone(response, read.Status).ConfigureAwait(false);
@@ -107,15 +107,15 @@ internal sealed class ReadHandler(IStreamStore store, DurableStreamsServerOption
         var response = context.Response;
         var stream = read.Stream!;
         var next = read.Messages.Count > 0 ? read.Messages[^1].Offset : stream.TailOffset;
-        // Every read returns all available data, so each response is up to date; EOF only at the closed tail.
-        var eof = stream.Closed && next == stream.TailOffset;
+        // EOF only when this response reaches the tail of a closed stream (§5.6).
+        var eof = read.UpToDate && stream.Closed && next == stream.TailOffset;
         var etag = ETags.For(path, stream.Generation, requestedOffset, next, eof);
 
         var headers = response.Headers;
         headers.ETag = etag;
         headers.CacheControl = options.CacheControl;
         headers[StreamHeaders.NextOffset] = next;
-        headers[StreamHeaders.UpToDate] = "true";
+        if (read.UpToDate) headers[StreamHeaders.UpToDate] = "true";
         if (eof) headers[StreamHeaders.Closed] = "true";
         if (cursor is not null) headers[StreamHeaders.Cursor] = cursor;
 

@@ -67,6 +67,7 @@ public sealed class DurableStreamsServer : IAsyncDisposable
         to.CursorEpoch = from.CursorEpoch;
         to.CacheControl = from.CacheControl;
         to.MaxRequestBodyBytes = from.MaxRequestBodyBytes;
+        to.MaxReadBytes = from.MaxReadBytes;
         to.EnableTestFaultInjection = from.EnableTestFaultInjection;
     }
 }

@@ -35,7 +35,7 @@ internal sealed class SseStreamWriter(IStreamStore store, DurableStreamsServerOp
         var deadline = clock.GetUtcNow() + options.SseConnectionLifetime;
         while (!aborted.IsCancellationRequested)
         {
-            var read = store.Read(path, offset);
+            var read = store.Read(path, offset, options.MaxReadBytes);
             if (read.Status != LookupStatus.Found) break;
             var stream = read.Stream!;
 
@@ -50,9 +50,10 @@ internal sealed class SseStreamWriter(IStreamStore store, DurableStreamsServerOp
             }
             if (read.Messages.Count == 0) offset = Offsets.Compare(offset, stream.TailOffset) > 0 ? offset : stream.TailOffset;
 
-            var eof = stream.Closed && offset == stream.TailOffset;
-            await WriteEventAsync(response, "control", Control(offset, eof ? null : cursors.Next(clientCursor), eof), aborted).ConfigureAwait(false);
+            var eof = read.UpToDate && stream.Closed && offset == stream.TailOffset;
+            await WriteEventAsync(response, "control", Control(offset, eof ? null : cursors.Next(clientCursor), read.UpToDate, eof), aborted).ConfigureAwait(false);
             if (eof) break;
+            if (!read.UpToDate) continue;
 
             var remaining = deadline - clock.GetUtcNow();
             if (remaining <= TimeSpan.Zero) break;
@@ -60,7 +61,7 @@ internal sealed class SseStreamWriter(IStreamStore store, DurableStreamsServerOp
         }
     }
 
-    private static string Control(string offset, string? cursor, bool closed)
+    private static string Control(string offset, string? cursor, bool upToDate, bool closed)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -68,7 +69,7 @@ internal sealed class SseStreamWriter(IStreamStore store, DurableStreamsServerOp
             writer.WriteStartObject();
             writer.WriteString("streamNextOffset", offset);
             if (cursor is not null) writer.WriteString("streamCursor", cursor);
-            writer.WriteBoolean("upToDate", true);
+            if (upToDate) writer.WriteBoolean("upToDate", true);
             if (closed) writer.WriteBoolean("streamClosed", true);
             writer.WriteEndObject();
         }

@@ -13,8 +13,11 @@ internal interface IStreamStore : IDisposable
     /// <summary>Metadata without touching the TTL countdown (HEAD does not reset it, §5.1).</summary>
     ReadOutcome Head(string path);
 
-    /// <summary>Messages after <paramref name="offset"/> (null or "-1" = from the start); resets the TTL countdown.</summary>
-    ReadOutcome Read(string path, string? offset);
+    /// <summary>
+    /// Messages after <paramref name="offset"/> (null or "-1" = from the start), whole messages up to about
+    /// <paramref name="maxBytes"/> (at least one); resets the TTL countdown.
+    /// </summary>
+    ReadOutcome Read(string path, string? offset, long maxBytes = long.MaxValue);
 
     DeleteStatus Delete(string path);
 

@@ -202,14 +202,20 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
         }
     }
 
-    public ReadOutcome Read(string path, string? offset)
+    public ReadOutcome Read(string path, string? offset, long maxBytes = long.MaxValue)
     {
         lock (Gate)
         {
             var (status, stream) = Resolve(path);
             if (status != LookupStatus.Found) return new(status, null, []);
             Touch(stream!);
-            return new(status, stream!.Snapshot(), ReadMessages(stream!, offset));
+            var messages = ReadMessages(stream!, offset);
+            var taken = 0;
+            long bytes = 0;
+            while (taken < messages.Count && (taken == 0 || bytes + messages[taken].Data.Length <= maxBytes))
+                bytes += messages[taken++].Data.Length;
+            if (taken == messages.Count) return new(status, stream!.Snapshot(), messages);
+            return new(status, stream!.Snapshot(), messages.GetRange(0, taken), UpToDate: false);
         }
     }
 

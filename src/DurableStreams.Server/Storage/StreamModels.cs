@@ -70,6 +70,7 @@ internal sealed record AppendOutcome(
 
 internal enum LookupStatus { Found, NotFound, Gone }
 
-internal sealed record ReadOutcome(LookupStatus Status, StreamSnapshot? Stream, IReadOnlyList<StoredMessage> Messages);
+/// <summary>A read's messages; <paramref name="UpToDate"/> is false when a size limit left data for the next read.</summary>
+internal sealed record ReadOutcome(LookupStatus Status, StreamSnapshot? Stream, IReadOnlyList<StoredMessage> Messages, bool UpToDate = true);
 
 internal enum DeleteStatus { Deleted, NotFound, Gone }
