@@ -1,0 +1,40 @@
+using System.Globalization;
+
+namespace DurableStreams.Bench.EndToEnd;
+
+/// <summary>Command line: <c>[--quick] [--json FILE] [--rounds N] [--messages N] [--latency-messages N]</c>.</summary>
+internal sealed record BenchOptions
+{
+    public bool Quick { get; init; }
+    public string? JsonPath { get; init; }
+    public int Rounds { get; init; } = 5;
+    public int Messages { get; init; } = 100_000;
+    public int Callers { get; init; } = 64;
+    public int LatencyMessages { get; init; } = 1_000;
+    public int LatencyWarmup { get; init; } = 20;
+
+    /// <summary>Quick mode keeps every scenario but shrinks counts and rounds to stay well under 3 minutes.</summary>
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        if (args.Contains("--quick")) options = options with { Quick = true, Rounds = 3, Messages = 20_000, LatencyMessages = 200 };
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick": break;
+                case "--json": options = options with { JsonPath = Value(args, ++i) }; break;
+                case "--rounds": options = options with { Rounds = Number(args, ++i) }; break;
+                case "--messages": options = options with { Messages = Number(args, ++i) }; break;
+                case "--latency-messages": options = options with { LatencyMessages = Number(args, ++i) }; break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--quick] [--json FILE] [--rounds N] [--messages N] [--latency-messages N]");
+            }
+        }
+        return options;
+    }
+
+    private static string Value(string[] args, int i) =>
+        i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
+
+    private static int Number(string[] args, int i) => int.Parse(Value(args, i), CultureInfo.InvariantCulture);
+}
