@@ -151,4 +151,32 @@ public sealed class MemoryStoreTests
         store.AppendText("/s", "", close: true);
         await waitingForClose.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
     }
+
+    [Fact]
+    public void An_expired_stream_with_forks_keeps_its_path_blocked_and_cannot_be_forked_again()
+    {
+        using var store = new MemoryStreamStore(_clock);
+        store.Create("/src", new CreateRequest("text/plain", 10, null, false, "a"u8.ToArray(), null, null, null));
+        store.Create("/fork", new CreateRequest(null, 3600, null, false, [], "/src", null, null));
+
+        _clock.Advance(TimeSpan.FromSeconds(11));
+
+        Assert.Equal(CreateStatus.PathGone, store.CreateText("/src").Status);
+        Assert.Equal(LookupStatus.Gone, store.Head("/src").Status);
+        Assert.Equal(CreateStatus.SourceGone, store.Create("/fork2", new CreateRequest(null, null, null, false, [], "/src", null, null)).Status);
+        Assert.Equal("a", store.ReadText("/fork"));
+    }
+
+    [Fact]
+    public void An_expired_stream_without_forks_frees_its_path()
+    {
+        using var store = new MemoryStreamStore(_clock);
+        store.Create("/s", new CreateRequest("text/plain", 10, null, false, "old"u8.ToArray(), null, null, null));
+
+        _clock.Advance(TimeSpan.FromSeconds(11));
+
+        Assert.Equal(CreateStatus.SourceNotFound, store.Create("/fork", new CreateRequest(null, null, null, false, [], "/s", null, null)).Status);
+        Assert.Equal(CreateStatus.Created, store.CreateText("/s", "new").Status);
+        Assert.Equal("new", store.ReadText("/s"));
+    }
 }

@@ -23,11 +23,15 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
         {
             if (_streams.TryGetValue(path, out var existing))
             {
+                // An expired stream frees its path, unless forks keep it soft-deleted (then the path stays blocked).
                 if (IsExpired(existing)) Expire(existing);
-                else if (existing.SoftDeleted) return new(CreateStatus.PathGone, Error: "Stream was deleted but still has active forks");
-                else return Matches(existing, request)
-                    ? new(CreateStatus.AlreadyExists, existing.Snapshot())
-                    : new(CreateStatus.ConfigMismatch, Error: "Stream already exists with different configuration");
+                if (existing.SoftDeleted) return new(CreateStatus.PathGone, Error: "Stream was deleted but still has active forks");
+                if (_streams.ContainsKey(path))
+                {
+                    return Matches(existing, request)
+                        ? new(CreateStatus.AlreadyExists, existing.Snapshot())
+                        : new(CreateStatus.ConfigMismatch, Error: "Stream already exists with different configuration");
+                }
             }
 
             var contentType = request.ContentType;
@@ -39,12 +43,13 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
             if (request.ForkedFrom is { } sourcePath)
             {
                 if (!_streams.TryGetValue(sourcePath, out var source)) return new(CreateStatus.SourceNotFound, Error: "Source stream not found");
+                if (source.SoftDeleted) return new(CreateStatus.SourceGone, Error: "Source stream was deleted");
                 if (IsExpired(source))
                 {
+                    // An expired source is gone for new forks, though existing forks still read through it.
                     Expire(source);
-                    if (!source.SoftDeleted) return new(CreateStatus.SourceNotFound, Error: "Source stream not found");
+                    return new(CreateStatus.SourceNotFound, Error: "Source stream not found");
                 }
-                if (source.SoftDeleted) return new(CreateStatus.SourceGone, Error: "Source stream was deleted");
                 if (!string.IsNullOrWhiteSpace(contentType) && !ContentTypes.AreSame(contentType, source.ContentType))
                     return new(CreateStatus.ContentTypeMismatch, Error: "Content type mismatch with source stream");
                 contentType = source.ContentType;
