@@ -45,7 +45,7 @@ var longPollP99 = new Metric("live long-poll", "p99 append→delivery", "ms", fa
 var sseP50 = new Metric("live SSE", "p50 append→delivery", "ms", false, "ts", 1.0);
 var sseP99 = new Metric("live SSE", "p99 append→delivery", "ms", false, "ts", 1.0);
 var allocated = new Metric("memory (catch-up read)", "allocated per decoded message", "B/msg", false, "JsonSerializer.Deserialize<T[]> on the same bytes in memory", 1.2);
-var peak = new Metric("memory (catch-up read)", "peak working set / RSS", "MB", false, "ts", null);
+var peak = new Metric("memory (catch-up read)", "working set (RSS) growth at peak", "MB", false, "ts", null);
 // Where the time goes: the server's CPU over the wall time of each run (100% = one core busy throughout).
 var appendServer = new Metric("append (64 callers, automatic batching)", "server CPU / wall", "% of a core", false, "ts", null);
 var producerServer = new Metric("idempotent producer (64 callers)", "server CPU / wall", "% of a core", false, "ts", null);
@@ -127,7 +127,7 @@ async Task RoundAsync(int round, bool warm)
         Record(read, client, result.Count / (result.WallMs / 1000));
         Record(readCpu, client, result.CpuMs);
         Record(readServer, client, busy);
-        Record(peak, client, result.PeakWorkingSetBytes / (1024.0 * 1024.0));
+        Record(peak, client, result.PeakGrowthBytes / (1024.0 * 1024.0));
         if (client == sdk)
         {
             readRaw.Sdk.Add(result.Count / (result.WallMs / 1000));

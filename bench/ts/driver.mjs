@@ -14,13 +14,14 @@ function cpuMs(start) {
   return (used.user + used.system) / 1000;
 }
 
-// Peak RSS while `work` runs, sampled every 5 ms (the event loop yields between network chunks).
+// RSS growth at the peak while `work` runs, sampled every 5 ms (the event loop yields between network chunks).
 async function withPeakRss(work) {
-  let peak = process.memoryUsage.rss();
+  const start = process.memoryUsage.rss();
+  let peak = start;
   const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 5);
   try {
     const result = await work();
-    return { result, peak: Math.max(peak, process.memoryUsage.rss()) };
+    return { result, growth: Math.max(peak, process.memoryUsage.rss()) - start };
   } finally {
     clearInterval(timer);
   }
@@ -62,14 +63,14 @@ async function producer({ url, messages, callers, producerId }) {
 async function read({ url }) {
   const cpu = process.cpuUsage();
   const t0 = performance.now();
-  const { result: count, peak } = await withPeakRss(async () => {
+  const { result: count, growth } = await withPeakRss(async () => {
     const res = await stream({ url, offset: "-1", live: false, json: true });
     const items = await res.json();
     let n = 0;
     for (const item of items) if (item.seq >= 0) n++;
     return n;
   });
-  return { wallMs: performance.now() - t0, cpuMs: cpuMs(cpu), count, peakRssBytes: peak };
+  return { wallMs: performance.now() - t0, cpuMs: cpuMs(cpu), count, peakRssGrowthBytes: growth };
 }
 
 // Append-to-delivery latency: one message at a time, the next only after the previous was delivered.

@@ -1,20 +1,24 @@
 namespace DurableStreams.Bench.EndToEnd.Harness;
 
-/// <summary>Samples this process's working set every few milliseconds on its own thread and keeps the peak.</summary>
+/// <summary>
+/// Samples this process's working set every few milliseconds on its own thread; <see cref="Growth"/> is the
+/// peak above the level at the start, so memory kept from earlier scenarios does not count against a read.
+/// </summary>
 internal sealed class PeakWorkingSet : IDisposable
 {
     private readonly Thread _thread;
     private volatile bool _stop;
+    private readonly long _start;
     private long _peak;
 
     public PeakWorkingSet()
     {
-        _peak = Environment.WorkingSet;
+        _start = _peak = Environment.WorkingSet;
         _thread = new Thread(Sample) { IsBackground = true, Name = "peak working set" };
         _thread.Start();
     }
 
-    public long Peak => Math.Max(Interlocked.Read(ref _peak), Environment.WorkingSet);
+    public long Growth => Math.Max(Interlocked.Read(ref _peak), Environment.WorkingSet) - _start;
 
     private void Sample()
     {

@@ -59,7 +59,7 @@ internal sealed class SdkScenarios(DurableStreamClient client) : IClientScenario
         }
         var time = clock.Stop();
         var perMessage = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)Math.Max(count, 1);
-        return new ReadResult(time.WallMs, time.CpuMs, count, peak.Peak, perMessage);
+        return new ReadResult(time.WallMs, time.CpuMs, count, peak.Growth, perMessage);
     }
 
     /// <summary>One message at a time: the next is appended once the subscriber has received the previous.</summary>

@@ -26,7 +26,7 @@ internal sealed class TsScenarios(TsDriver driver) : IClientScenarios
     public async Task<ReadResult> ReadAsync(string url)
     {
         var answer = await driver.RunAsync(new JsonObject { ["cmd"] = "read", ["url"] = url }).ConfigureAwait(false);
-        return new ReadResult(Number(answer, "wallMs"), Number(answer, "cpuMs"), (int)Number(answer, "count"), (long)Number(answer, "peakRssBytes"), null);
+        return new ReadResult(Number(answer, "wallMs"), Number(answer, "cpuMs"), (int)Number(answer, "count"), (long)Number(answer, "peakRssGrowthBytes"), null);
     }
 
     public async Task<LatencyResult> LatencyAsync(string url, int messages, int warmup, LiveMode live)
