@@ -12,30 +12,39 @@ npm ci --no-audit --no-fund >/dev/null
 
 dll="$root/samples/DurableStreams.DevServer/bin/Release/net10.0/DurableStreams.DevServer.dll"
 [ -f "$dll" ] || dotnet build "$root/samples/DurableStreams.DevServer" -c Release >/dev/null
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-url="http://127.0.0.1:$port"
 results="$root/artifacts/server-conformance"
 mkdir -p "$results"
+server_pid=""
+trap '[ -z "$server_pid" ] || { kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; } || true' EXIT
 
-# A short long-poll timeout keeps the suite's wait-for-timeout cases quick.
-dotnet "$dll" --urls "$url" --long-poll-timeout 3 >"$results/devserver.log" 2>&1 &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true' EXIT
+# One suite run against a fresh dev server with the given store; leaves $results/<store>.json.
+run_suite() {
+  local store="$1" port url data
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+  url="http://127.0.0.1:$port"
+  data="$(mktemp -d)"
+  # A short long-poll timeout keeps the suite's wait-for-timeout cases quick.
+  dotnet "$dll" --urls "$url" --long-poll-timeout 3 --store "$store" --data-dir "$data" >"$results/devserver-$store.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    if curl -s -o /dev/null "$url/v1/stream/__ready"; then break; fi
+    sleep 0.2
+  done
+  CONFORMANCE_TEST_URL="$url" npx vitest run --config vitest.config.mjs --reporter=dot \
+    --reporter=json --outputFile.json="$results/$store.json" >"$results/vitest-$store.log" 2>&1 || true
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+  rm -rf "$data"
+}
 
-for _ in $(seq 1 100); do
-  if curl -s -o /dev/null "$url/v1/stream/__ready"; then break; fi
-  sleep 0.2
-done
-
-set +e
-CONFORMANCE_TEST_URL="$url" npx vitest run --config vitest.config.mjs --reporter=dot \
-  --reporter=json --outputFile.json="$results/results.json" >"$results/vitest.log" 2>&1
-set -e
-tail -n 8 "$results/vitest.log"
-
-python3 - "$results/results.json" "$here/known-failures.txt" <<'PY'
+# The same suite against both stores: the file store must behave exactly like the memory store.
+status=0
+for store in memory file; do
+  run_suite "$store"
+  python3 - "$results/$store.json" "$here/known-failures.txt" "$store" <<'PY' || status=1
 import json, sys
-results, known_path = sys.argv[1], sys.argv[2]
+results, known_path, store = sys.argv[1], sys.argv[2], sys.argv[3]
 data = json.load(open(results, encoding="utf-8"))
 passed, failed, skipped = set(), set(), 0
 for suite in data["testResults"]:
@@ -45,7 +54,7 @@ for suite in data["testResults"]:
         elif test["status"] == "failed": failed.add(name)
         else: skipped += 1
 known = {line.strip() for line in open(known_path, encoding="utf-8") if line.strip() and not line.startswith("#")}
-print(f"server conformance: {len(passed)} passed, {len(failed)} failed, {skipped} skipped (optional subscription group excluded)")
+print(f"server conformance ({store} store): {len(passed)} passed, {len(failed)} failed, {skipped} skipped (optional subscription group excluded)")
 unexpected = sorted(failed - known)
 fixed = sorted(known & passed)
 missing = sorted(known - passed - failed)
@@ -54,3 +63,5 @@ for name in fixed: print(f"  NOW PASSES (remove from known-failures.txt): {name}
 for name in missing: print(f"  LISTED BUT NOT RUN (remove from known-failures.txt): {name}")
 sys.exit(1 if unexpected or fixed or missing else 0)
 PY
+done
+exit "$status"
