@@ -268,4 +268,20 @@ public sealed class EmbeddedServerTests
             Assert.True(response.StreamClosed);
         }
     }
+
+    [Fact]
+    public async Task Stopping_the_server_ends_open_sse_reads_cleanly()
+    {
+        var server = await DurableStreamsServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var ct = TestContext.Current.CancellationToken;
+        await http.PutAsync("live", new StringContent("x", Encoding.UTF8, "text/plain"), ct);
+        var response = await http.GetAsync("live?offset=-1&live=sse", HttpCompletionOption.ResponseHeadersRead, ct);
+
+        await server.DisposeAsync();
+
+        // Without shutdown handling the host would wait out its timeout and then abort the connection mid-body.
+        var body = await response.Content.ReadAsStringAsync(ct);
+        Assert.StartsWith("event: data\ndata:x\n\nevent: control\n", body);
+    }
 }

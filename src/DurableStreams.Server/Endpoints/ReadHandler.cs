@@ -3,11 +3,17 @@ using DurableStreams.Server.Sse;
 using DurableStreams.Server.Storage;
 using DurableStreams.Server.Testing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 
 namespace DurableStreams.Server.Endpoints;
 
 /// <summary>GET: catch-up (§5.6), long-poll (§5.7), or hand-off to SSE (§5.8).</summary>
-internal sealed class ReadHandler(IStreamStore store, DurableStreamsServerOptions options, CursorGenerator cursors, SseStreamWriter sse)
+internal sealed class ReadHandler(
+    IStreamStore store,
+    DurableStreamsServerOptions options,
+    CursorGenerator cursors,
+    SseStreamWriter sse,
+    IHostApplicationLifetime lifetime)
 {
     public async Task HandleAsync(HttpContext context, string path)
     {
@@ -77,7 +83,9 @@ internal sealed class ReadHandler(IStreamStore store, DurableStreamsServerOption
         {
             if (!read.Stream.Closed)
             {
-                await store.WaitForChangeAsync(path, from, options.LongPollTimeout, context.RequestAborted).ConfigureAwait(false);
+                // Shutdown ends the wait early (a 204), so stopping the server never waits out long-polls.
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+                await store.WaitForChangeAsync(path, from, options.LongPollTimeout, wait.Token).ConfigureAwait(false);
                 read = store.Read(path, from, options.MaxReadBytes);
                 if (read.Status != LookupStatus.Found)
                 {

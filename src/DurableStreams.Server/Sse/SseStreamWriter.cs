@@ -4,6 +4,7 @@ using DurableStreams.Server.Protocol;
 using DurableStreams.Server.Storage;
 using DurableStreams.Server.Testing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 
 namespace DurableStreams.Server.Sse;
 
@@ -13,7 +14,12 @@ namespace DurableStreams.Server.Sse;
 /// collapse reconnects (§10.2). Events are written by hand rather than with SseFormatter because each one must
 /// be flushed between store waits, and control payloads need exact field choice per state.
 /// </summary>
-internal sealed class SseStreamWriter(IStreamStore store, DurableStreamsServerOptions options, CursorGenerator cursors, TimeProvider clock)
+internal sealed class SseStreamWriter(
+    IStreamStore store,
+    DurableStreamsServerOptions options,
+    CursorGenerator cursors,
+    TimeProvider clock,
+    IHostApplicationLifetime lifetime)
 {
     public async Task WriteAsync(HttpContext context, string path, string startOffset, string? clientCursor)
     {
@@ -33,7 +39,9 @@ internal sealed class SseStreamWriter(IStreamStore store, DurableStreamsServerOp
 
         var offset = startOffset;
         var deadline = clock.GetUtcNow() + options.SseConnectionLifetime;
-        while (!aborted.IsCancellationRequested)
+        // Server shutdown ends the response like the lifetime does: clients reconnect from the last control event.
+        using var live = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
+        while (!live.IsCancellationRequested)
         {
             var read = store.Read(path, offset, options.MaxReadBytes);
             if (read.Status != LookupStatus.Found) break;
@@ -57,7 +65,7 @@ internal sealed class SseStreamWriter(IStreamStore store, DurableStreamsServerOp
 
             var remaining = deadline - clock.GetUtcNow();
             if (remaining <= TimeSpan.Zero) break;
-            await store.WaitForChangeAsync(path, offset, Min(options.LongPollTimeout, remaining), aborted).ConfigureAwait(false);
+            await store.WaitForChangeAsync(path, offset, Min(options.LongPollTimeout, remaining), live.Token).ConfigureAwait(false);
         }
     }
 

@@ -21,6 +21,9 @@ internal interface IStreamStore : IDisposable
 
     DeleteStatus Delete(string path);
 
-    /// <summary>Completes when the stream has data past <paramref name="offset"/>, is closed or gone, or the timeout passes.</summary>
+    /// <summary>
+    /// Completes when the stream has data past <paramref name="offset"/>, is closed or gone, the timeout passes,
+    /// or the token is cancelled (never throws for the last two).
+    /// </summary>
     Task WaitForChangeAsync(string path, string offset, TimeSpan timeout, CancellationToken cancellationToken);
 }

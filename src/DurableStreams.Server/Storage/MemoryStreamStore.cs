@@ -252,6 +252,10 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
         {
             // The long-poll window passed with no change; the caller answers "up to date".
         }
+        catch (OperationCanceledException)
+        {
+            // The client left or the server is stopping; the caller answers with what it has.
+        }
     }
 
     public virtual void Dispose() => GC.SuppressFinalize(this);
