@@ -31,8 +31,6 @@ internal sealed class TsDriver : IAsyncDisposable
         return new TsDriver(process);
     }
 
-    public string Version => "@durable-streams/client 0.2.6";
-
     /// <summary>Runs one command; throws with the driver's error when it reports one.</summary>
     public async Task<JsonObject> RunAsync(JsonObject command)
     {
@@ -50,8 +48,15 @@ internal sealed class TsDriver : IAsyncDisposable
     {
         // Closing stdin ends the driver's command loop, and with it the process.
         _process.StandardInput.Close();
-        if (!_process.WaitForExit(5000)) _process.Kill(entireProcessTree: true);
-        await Task.CompletedTask.ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
         _process.Dispose();
     }
 
