@@ -43,8 +43,14 @@ public sealed class ConformanceSession : IAsyncLifetime
             return; // Nothing to run; the problem rows report why.
         }
 
-        _server = await ReferenceServer.StartAsync(new ReferenceServerOptions { Logger = _diagnostics })
-            .ConfigureAwait(false);
+        // An external server (it must offer /_test/inject-error) replaces the reference server.
+        var serverUrl = Settings.ServerUrl;
+        if (serverUrl is null)
+        {
+            _server = await ReferenceServer.StartAsync(new ReferenceServerOptions { Logger = _diagnostics })
+                .ConfigureAwait(false);
+            serverUrl = _server.BaseUrl;
+        }
 
         // The runner's own requests must see exactly what the server sends: no proxy, no decompression.
         _http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, UseProxy = false })
@@ -52,8 +58,8 @@ public sealed class ConformanceSession : IAsyncLifetime
             Timeout = Settings.CommandTimeout,
         };
         var commandLine = AdapterCommandLine.Resolve(Settings.AdapterOverride, AppContext.BaseDirectory);
-        _adapter = new AdapterClient(commandLine, _server.BaseUrl, _diagnostics.Write);
-        var executor = new StepExecutor(_adapter, new RunnerHttpActions(_http, _server.BaseUrl), Settings.CommandTimeout);
+        _adapter = new AdapterClient(commandLine, serverUrl, _diagnostics.Write);
+        var executor = new StepExecutor(_adapter, new RunnerHttpActions(_http, serverUrl), Settings.CommandTimeout);
         _runner = new CaseRunner(executor);
     }
 

@@ -19,6 +19,9 @@ internal sealed record ConformanceSettings
     /// <summary>Per-command limit in milliseconds (default 30000, as upstream's <c>--timeout</c>).</summary>
     public const string CommandTimeoutVariable = "DURABLE_STREAMS_CONFORMANCE_TIMEOUT_MS";
 
+    /// <summary>Run against this server (e.g. the embedded .NET dev server) instead of starting the reference server.</summary>
+    public const string ServerUrlVariable = "DURABLE_STREAMS_CONFORMANCE_SERVER_URL";
+
     private static readonly Lazy<ConformanceSettings> FromEnvironmentOnce = new(FromEnvironment);
 
     public required string CasesDirectory { get; init; }
@@ -30,6 +33,8 @@ internal sealed record ConformanceSettings
     public required TimeSpan CommandTimeout { get; init; }
 
     public required string? AdapterOverride { get; init; }
+
+    public required string? ServerUrl { get; init; }
 
     public static ConformanceSettings Current => FromEnvironmentOnce.Value;
 
@@ -48,6 +53,7 @@ internal sealed record ConformanceSettings
             CommandTimeout = TimeSpan.FromMilliseconds(
                 timeoutText is null ? 30_000 : int.Parse(timeoutText, NumberStyles.None, CultureInfo.InvariantCulture)),
             AdapterOverride = Variable(AdapterCommandLine.OverrideVariable),
+            ServerUrl = Variable(ServerUrlVariable)?.TrimEnd('/'),
         };
     }
 
