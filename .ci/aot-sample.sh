@@ -16,3 +16,5 @@ fi
 
 start_reference_server
 "$out/DurableStreams.Sample.Aot" "$SERVER_URL"
+# No argument: the binary starts the embedded server in process.
+"$out/DurableStreams.Sample.Aot"

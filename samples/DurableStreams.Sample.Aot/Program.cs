@@ -2,19 +2,18 @@
 // (one stream plain, one polymorphic through an exactly-once producer), reads them back while they are
 // written (live, over SSE and long-poll) and afterwards (catch-up), and exits 0 only if every read
 // returned exactly what was written.
-// Usage: DurableStreams.Sample.Aot <server base URL>
+// Usage: DurableStreams.Sample.Aot [server base URL]   (no URL: the embedded server runs in process)
 using DurableStreams;
 using DurableStreams.Sample.Aot;
+using DurableStreams.Server;
 
-if (args.Length == 0)
-{
-    // There is no embedded server yet; once there is, no argument will mean "start one".
-    Console.Error.WriteLine("usage: DurableStreams.Sample.Aot <server base URL, e.g. http://127.0.0.1:4437>");
-    return 2;
-}
+// The embedded server is AOT-compatible too, so the native binary needs nothing else to run.
+await using var embedded = args.Length == 0 ? await DurableStreamsServer.StartAsync() : null;
+var baseAddress = embedded?.BaseAddress ?? new Uri(args[0].TrimEnd('/') + "/");
+Console.WriteLine($"server   {baseAddress}{(embedded is null ? "" : " (embedded, in process)")}");
 
 var patience = TimeSpan.FromSeconds(30);
-using var client = new DurableStreamClient(new Uri(args[0].TrimEnd('/') + "/"));
+using var client = new DurableStreamClient(baseAddress);
 var run = Guid.NewGuid().ToString("N");
 
 var orders = OrderPlacedStream.For(client, run);
