@@ -1,9 +1,10 @@
-// Quickstart: typed records through a Durable Stream, written by one task and followed live by another.
+// Quickstart: a typed stream declared with [DurableStream], written by one task and followed live by another.
 // Usage: dotnet run --project samples/Quickstart [-- <server base URL>]
 // Without a URL (argument or DURABLE_STREAMS_URL) it starts the embedded .NET server in this process.
 using System.Text.Json.Serialization;
 using DurableStreams;
 using DurableStreams.Server;
+using Quickstart;
 
 var url = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("DURABLE_STREAMS_URL");
 await using var localServer = url is null ? await DurableStreamsServer.StartAsync() : null;
@@ -11,19 +12,20 @@ var baseAddress = localServer?.BaseAddress ?? new Uri(url!.TrimEnd('/') + "/");
 Console.WriteLine($"server   {baseAddress}{(localServer is null ? "" : " (embedded, in process)")}");
 
 using var client = new DurableStreamClient(baseAddress);
-var orders = await client.CreateStreamAsync($"quickstart/orders-{Guid.NewGuid():N}",
-    new CreateStreamOptions { ContentType = "application/json", Ttl = TimeSpan.FromHours(1) });
+
+// OrderPlacedStream is generated from the [DurableStream] attribute below: {tenant} becomes a parameter.
+var orders = OrderPlacedStream.For(client, tenant: $"acme-{Guid.NewGuid():N}");
+await orders.CreateAsync(ttl: TimeSpan.FromHours(1));
 Console.WriteLine($"created  {orders.Url}");
 
-// Follow the stream live over SSE before anything is written.
-await using var live = await orders.ReadAsync(new ReadOptions { Offset = Offset.Beginning, Live = LiveMode.Sse });
+// Follow the stream live over SSE from the beginning; the read ends when the stream is closed.
 var received = new List<OrderPlaced>();
 var reader = Task.Run(async () =>
 {
-    await foreach (var e in live.ReadEventsAsync(QuickstartJson.Default.OrderPlaced))
+    await foreach (var e in orders.ReadEventsAsync(Offset.Beginning, LiveMode.Sse))
     {
         received.Add(e.Data);
-        Console.WriteLine($"read     {e.Data.OrderId} {e.Data.Total,8:0.00}  next offset {e.NextOffset}{(e.StreamClosed ? " (end of stream)" : "")}");
+        Console.WriteLine($"read     {e.Data.OrderId} {e.Data.Total,8:0.00}  next offset {e.NextOffset}");
     }
 });
 
@@ -34,7 +36,7 @@ var written = new[]
     new OrderPlaced("o-3", 99.90m, DateTimeOffset.UtcNow),
 };
 // Appended concurrently: the client batches them into as few POSTs as it can, in order.
-var appends = written.Select(order => orders.AppendJsonAsync(order, QuickstartJson.Default.OrderPlaced)).ToArray();
+var appends = written.Select(order => orders.AppendAsync(order)).ToArray();
 await Task.WhenAll(appends);
 Console.WriteLine($"appended {written.Length} orders; tail {appends[^1].Result.Offset}");
 
@@ -49,15 +51,19 @@ if (await Task.WhenAny(reader, Task.Delay(TimeSpan.FromSeconds(30))) != reader)
 await reader;
 
 // A catch-up read from the start returns the same records.
-await using var replay = await orders.ReadAsync();
-var replayed = await replay.ReadAllJsonAsync(QuickstartJson.Default.OrderPlaced);
+var replayed = await orders.ReadAllAsync();
 
 var ok = received.SequenceEqual(written) && replayed.SequenceEqual(written);
 Console.WriteLine(ok ? "ok       live and catch-up reads match what was written" : "MISMATCH between what was written and what was read");
 return ok ? 0 : 1;
 
-/// <summary>An order event, as the stream carries it.</summary>
-internal sealed record OrderPlaced(string OrderId, decimal Total, DateTimeOffset At);
+namespace Quickstart
+{
+    /// <summary>An order event; the attribute declares the stream that carries it.</summary>
+    [DurableStream("quickstart/orders/{tenant}")]
+    public sealed record OrderPlaced(string OrderId, decimal Total, DateTimeOffset At);
 
-[JsonSerializable(typeof(OrderPlaced))]
-internal sealed partial class QuickstartJson : JsonSerializerContext;
+    /// <summary>System.Text.Json metadata the generated stream class decodes through (no reflection).</summary>
+    [JsonSerializable(typeof(OrderPlaced))]
+    internal sealed partial class QuickstartJson : JsonSerializerContext;
+}
