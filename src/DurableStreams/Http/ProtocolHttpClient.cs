@@ -148,21 +148,7 @@ internal sealed class ProtocolHttpClient
 
     private async Task<HttpRequestMessage> BuildAsync(StreamRequest request, RequestOverrides? overrides, CancellationToken cancellationToken)
     {
-        var query = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in _options.QueryParameters)
-        {
-            if (ProtocolNames.IsReserved(name)) continue;
-            var resolved = await value.ResolveAsync(cancellationToken).ConfigureAwait(false);
-            if (resolved is not null) query[name] = resolved;
-        }
-        if (overrides is not null)
-        {
-            foreach (var (name, value) in overrides.Query)
-                if (!ProtocolNames.IsReserved(name)) query[name] = value;
-        }
-        foreach (var (name, value) in request.Query) query[name] = value;
-
-        var message = new HttpRequestMessage(request.Method, WithQuery(request.Url, query));
+        var message = new HttpRequestMessage(request.Method, await RequestUriAsync(request, overrides, cancellationToken).ConfigureAwait(false));
         foreach (var (name, value) in _options.Headers)
         {
             var resolved = await value.ResolveAsync(cancellationToken).ConfigureAwait(false);
@@ -189,26 +175,36 @@ internal sealed class ProtocolHttpClient
         return message;
     }
 
+    /// <summary>
+    /// The URL with its query: protocol parameters win over per-call, on-error and client-wide ones;
+    /// names are sorted so equal reads give equal URLs (and share cache entries).
+    /// </summary>
+    private async ValueTask<Uri> RequestUriAsync(StreamRequest request, RequestOverrides? overrides, CancellationToken cancellationToken)
+    {
+        // Common case, one per read and per write: only protocol parameters, so no merge is needed.
+        if (_options.QueryParameters.Count == 0 && (overrides is null || overrides.Query.Count == 0))
+            return ProtocolQuery.Append(request.Url, request.Query);
+
+        var query = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in _options.QueryParameters)
+        {
+            if (ProtocolNames.IsReserved(name)) continue;
+            var resolved = await value.ResolveAsync(cancellationToken).ConfigureAwait(false);
+            if (resolved is not null) query[name] = resolved;
+        }
+        if (overrides is not null)
+        {
+            foreach (var (name, value) in overrides.Query)
+                if (!ProtocolNames.IsReserved(name)) query[name] = value;
+        }
+        foreach (var (name, value) in request.Query) query[name] = value;
+        return ProtocolQuery.AppendSorted(request.Url, query);
+    }
+
     private static void SetHeader(HttpRequestMessage message, string name, string value)
     {
         if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) return; // owned by the content
         message.Headers.Remove(name);
         message.Headers.TryAddWithoutValidation(name, value);
-    }
-
-    private static Uri WithQuery(Uri url, SortedDictionary<string, string> query)
-    {
-        if (query.Count == 0) return url;
-        var builder = new StringBuilder(url.GetLeftPart(UriPartial.Path));
-        var existing = url.Query;
-        builder.Append(existing.Length > 1 ? existing : "?");
-        var first = existing.Length <= 1;
-        foreach (var (name, value) in query)
-        {
-            if (!first) builder.Append('&');
-            first = false;
-            builder.Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
-        }
-        return new Uri(builder.ToString());
     }
 }

@@ -6,14 +6,15 @@ namespace DurableStreams.Http;
 /// <summary>Reads protocol headers off a response without allocating more than the values.</summary>
 internal static class ResponseHeaderReader
 {
+    // NonValidated lookups hand back the stored strings: no parsing and no enumerable per read.
     public static string? Get(HttpResponseMessage response, string name)
     {
-        if (response.Headers.TryGetValues(name, out var values)) return First(values);
-        if (response.Content is not null && response.Content.Headers.TryGetValues(name, out values)) return First(values);
+        if (response.Headers.NonValidated.TryGetValues(name, out var values)) return First(values);
+        if (response.Content is not null && response.Content.Headers.NonValidated.TryGetValues(name, out values)) return First(values);
         return null;
     }
 
-    private static string? First(IEnumerable<string> values)
+    private static string? First(HeaderStringValues values)
     {
         foreach (var v in values) return v;
         return null;
@@ -30,7 +31,7 @@ internal static class ResponseHeaderReader
     public static string? ContentType(HttpResponseMessage response)
     {
         if (response.Content is null) return null;
-        return response.Content.Headers.TryGetValues("Content-Type", out var values) ? First(values) : null;
+        return response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values) ? First(values) : null;
     }
 
     public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)

@@ -20,7 +20,7 @@ internal static class BatchDecoder
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                throw BodyFailure(ex, url, batch.Offset);
+                throw BodyFailure(ex, url, batch.StartOffset);
             }
         }
         var payloads = batch.Payloads!;
@@ -29,47 +29,109 @@ internal static class BatchDecoder
 
     /// <summary>
     /// The JSON messages of the batch, one array level flattened. Response bodies are decoded
-    /// incrementally from the network stream, never buffered whole.
+    /// incrementally from the network stream, never buffered whole. The caller disposes the enumerator.
     /// </summary>
-    public static async IAsyncEnumerable<T> ReadItemsAsync<T>(ReadBatch batch, JsonTypeInfo<T> typeInfo, Uri url,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async ValueTask<IAsyncEnumerator<T>> OpenItemsAsync<T>(ReadBatch batch, JsonTypeInfo<T> typeInfo, Uri url,
+        CancellationToken cancellationToken)
     {
         if (batch.Payloads is { } payloads)
         {
-            foreach (var payload in payloads)
-                foreach (var item in ParsePayload(payload, typeInfo, url, batch.Offset))
-                    yield return item;
-            yield break;
+            if (payloads.Count == 1) return new ListItemEnumerator<T>(ParsePayload(payloads[0], typeInfo, url, batch.StartOffset));
+            var items = new List<T>();
+            foreach (var payload in payloads) items.AddRange(ParsePayload(payload, typeInfo, url, batch.StartOffset));
+            return new ListItemEnumerator<T>(items);
         }
 
+        var content = batch.Response!.Content;
         Stream body;
         try
         {
-            body = await batch.Response!.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            body = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw BodyFailure(ex, url, batch.Offset);
+            throw BodyFailure(ex, url, batch.StartOffset);
         }
 
-        var prefixed = await SkipToContentAsync(body, url, batch.Offset, cancellationToken).ConfigureAwait(false);
-        if (prefixed is null) yield break; // empty body: no messages
+        if (content.Headers.ContentLength is { } length && length <= SmallBodyBytes)
+            return new ListItemEnumerator<T>(await ReadSmallBodyAsync(body, (int)length, typeInfo, url, batch.StartOffset, cancellationToken).ConfigureAwait(false));
 
-        await using var enumerator = JsonSerializer.DeserializeAsyncEnumerable(prefixed, typeInfo, cancellationToken)
-            .GetAsyncEnumerator(cancellationToken);
-        while (true)
+        var probe = ArrayPool<byte>.Shared.Rent(ProbeBytes);
+        Stream? rest;
+        try
         {
-            T? item;
+            rest = await SkipToContentAsync(body, probe, url, batch.StartOffset, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(probe);
+            throw;
+        }
+        if (rest is null)
+        {
+            ArrayPool<byte>.Shared.Return(probe);
+            return new ListItemEnumerator<T>([]); // empty body: no messages
+        }
+        var decoder = JsonSerializer.DeserializeAsyncEnumerable(rest, typeInfo, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        return new BodyItemEnumerator<T>(decoder, probe, url, batch.StartOffset, cancellationToken);
+    }
+
+    /// <summary>The JSON messages of the batch as a sequence (see <see cref="OpenItemsAsync"/>).</summary>
+    public static async IAsyncEnumerable<T> ReadItemsAsync<T>(ReadBatch batch, JsonTypeInfo<T> typeInfo, Uri url,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var items = await OpenItemsAsync(batch, typeInfo, url, cancellationToken).ConfigureAwait(false);
+        await using (items.ConfigureAwait(false))
+        {
+            while (await items.MoveNextAsync().ConfigureAwait(false)) yield return items.Current;
+        }
+    }
+
+    // Enough to see past the whitespace a body may start with; the rest streams from the connection.
+    private const int ProbeBytes = 256;
+
+    // Up to this size a body is read whole into a pooled buffer and decoded in one synchronous pass:
+    // the incremental decoder's set-up costs more than it saves on a few network reads.
+    internal const int SmallBodyBytes = 64 * 1024;
+
+    private static async ValueTask<List<T>> ReadSmallBodyAsync<T>(Stream body, int length, JsonTypeInfo<T> typeInfo, Uri url, string offset,
+        CancellationToken cancellationToken)
+    {
+        if (length == 0) return [];
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            int read;
             try
             {
-                if (!await enumerator.MoveNextAsync().ConfigureAwait(false)) break;
-                item = enumerator.Current;
+                read = await body.ReadAtLeastAsync(buffer.AsMemory(0, length), length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                throw BodyFailure(ex, url, batch.Offset);
+                throw BodyFailure(ex, url, offset);
             }
-            yield return item!;
+            if (read < length)
+                throw BodyFailure(new IOException($"The response body ended after {read} of {length} bytes."), url, offset);
+            return DecodeArray(buffer.AsSpan(0, length), typeInfo, url, offset);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The messages of a JSON-mode body held in memory (an array; whitespace alone means none).</summary>
+    private static List<T> DecodeArray<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, Uri url, string offset)
+    {
+        json = json.Trim(" \t\r\n"u8);
+        if (json.IsEmpty) return [];
+        try
+        {
+            return JsonSerializer.Deserialize(json, JsonListInfo.For(typeInfo)) ?? [];
+        }
+        catch (JsonException ex)
+        {
+            throw BodyFailure(ex, url, offset);
         }
     }
 
@@ -98,15 +160,14 @@ internal static class BatchDecoder
     }
 
     /// <summary>Reads up to the first non-whitespace byte; null when the body is empty.</summary>
-    private static async ValueTask<Stream?> SkipToContentAsync(Stream body, Uri url, string offset, CancellationToken cancellationToken)
+    private static async ValueTask<Stream?> SkipToContentAsync(Stream body, byte[] buffer, Uri url, string offset, CancellationToken cancellationToken)
     {
-        var buffer = new byte[256];
         while (true)
         {
             int read;
             try
             {
-                read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                read = await body.ReadAsync(buffer.AsMemory(0, ProbeBytes), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -119,7 +180,7 @@ internal static class BatchDecoder
         }
     }
 
-    private static DurableStreamException BodyFailure(Exception ex, Uri url, string offset) => ex switch
+    internal static DurableStreamException BodyFailure(Exception ex, Uri url, string offset) => ex switch
     {
         DurableStreamException known => known,
         JsonException or InvalidDataException => new DurableStreamParseException($"Response body is not valid: {ex.Message}", url, offset, ex),

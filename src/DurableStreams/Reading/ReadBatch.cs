@@ -26,6 +26,9 @@ internal sealed class ReadBatch : IDisposable
     /// <summary>Response whose body holds the batch (catch-up and long-poll).</summary>
     public HttpResponseMessage? Response { get; private init; }
 
+    /// <summary>The offset this batch was read from, reported when its body fails (the place to resume from).</summary>
+    public string StartOffset => Before?.Offset ?? Offset;
+
     /// <summary>Where the session stood before this batch, so a response whose body failed can be fetched again.</summary>
     public ReadPosition? Before { get; private init; }
 

@@ -94,12 +94,13 @@ internal sealed class ReadSession : IAsyncDisposable
             Offset = Offset,
             Timeout = timeout,
         };
-        request.Query.Add(new(ProtocolNames.OffsetParam, Offset));
+        // Added in name order (cursor, live, offset), which the URL builder then keeps as is.
         if (live is not null)
         {
-            request.Query.Add(new(ProtocolNames.LiveParam, live));
             if (Cursor is not null) request.Query.Add(new(ProtocolNames.CursorParam, Cursor));
+            request.Query.Add(new(ProtocolNames.LiveParam, live));
         }
+        request.Query.Add(new(ProtocolNames.OffsetParam, Offset));
         return request;
     }
 

@@ -90,7 +90,7 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         Claim();
-        return ItemsAsync(typeInfo, cancellationToken);
+        return new ResponseItems<T>(this, _session, typeInfo, cancellationToken);
     }
 
     /// <summary>Every JSON message with the position of the delivery that carried it.</summary>
@@ -170,6 +170,9 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Hands the already-fetched first batch to the one consumer.</summary>
+    internal ReadBatch? TakeFirstBatch() => Interlocked.Exchange(ref _first, null);
+
     private void Claim()
     {
         if (Interlocked.Exchange(ref _consumed, 1) != 0) throw new StreamConsumedException(Url);
@@ -179,8 +182,7 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
     {
         try
         {
-            var batch = _first;
-            _first = null;
+            var batch = TakeFirstBatch();
             while (batch is not null)
             {
                 using (batch) yield return batch;
@@ -230,13 +232,6 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
         var json = IsJson;
         await foreach (var (batch, data) in DecodedBatchesAsync((b, ct) => BatchDecoder.ReadBytesAsync(b, json, Url, ct), cancellationToken).ConfigureAwait(false))
             yield return new StreamChunk(data, batch.Offset, batch.UpToDate, batch.Closed, batch.Cursor, batch.Status);
-    }
-
-    private async IAsyncEnumerable<T> ItemsAsync<T>(JsonTypeInfo<T> typeInfo, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var batch in BatchSourceAsync(cancellationToken).ConfigureAwait(false))
-            await foreach (var item in BatchDecoder.ReadItemsAsync(batch, typeInfo, Url, cancellationToken).ConfigureAwait(false))
-                yield return item;
     }
 
     private async IAsyncEnumerable<JsonBatch<T>> BatchesAsync<T>(JsonTypeInfo<T> typeInfo, [EnumeratorCancellation] CancellationToken cancellationToken)

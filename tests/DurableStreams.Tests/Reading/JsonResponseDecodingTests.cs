@@ -7,9 +7,17 @@ namespace DurableStreams.Tests.Reading;
 /// <summary>
 /// JSON-mode response bodies decoded incrementally (pitfall J2): correct however the network splits
 /// the bytes, one array level flattened, empty bodies are no messages, truncation is a parse error.
+/// Bodies without a length are streamed; small ones with a Content-Length are read whole first, so the
+/// cases that matter run both ways (<c>lengthKnown</c>).
 /// </summary>
 public sealed class JsonResponseDecodingTests
 {
+    private static HttpContent Body(string text, bool lengthKnown, int maxChunk = 3, int seed = 1)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return lengthKnown ? TrickleContent.WithLength(bytes, maxChunk, seed) : new TrickleContent(bytes, maxChunk, seed);
+    }
+
     private static FakeClient ServeCatchUp(Func<HttpContent> body) =>
         new(new FakeHttpHandler(request => request.IsCatchUp
             ? Respond.Read(body(), "application/json; charset=utf-8", "1_0")
@@ -24,17 +32,19 @@ public sealed class JsonResponseDecodingTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    public async Task Body_trickled_a_few_bytes_per_read_decodes_exactly(int seed)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(4, false)]
+    [InlineData(5, false)]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    public async Task Body_trickled_a_few_bytes_per_read_decodes_exactly(int seed, bool lengthKnown)
     {
         // Multi-byte UTF-8 (é, 日本, 😀), escapes, numbers and nesting give the splits something to break.
         const string body = " [ {\"id\":1,\"name\":\"caf\u00e9 \\\"quoted\\\" \\u00e9\",\"tags\":[\"\u65e5\u672c\",\"\ud83d\ude00\"]} ,\n" +
                             "{\"id\":-2147483648,\"name\":\"\",\"tags\":[]},{\"id\":2147483647,\"name\":\"x\\ny\",\"tags\":[\"a\",\"b\",\"c\"]}]\n";
-        using var fake = ServeCatchUp(() => new TrickleContent(Encoding.UTF8.GetBytes(body), maxChunk: 3, seed));
+        using var fake = ServeCatchUp(() => Body(body, lengthKnown, maxChunk: 3, seed));
 
         var orders = await ReadJsonAsync(fake, TestJsonContext.Default.Order);
 
@@ -60,14 +70,17 @@ public sealed class JsonResponseDecodingTests
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData(" ")]
-    [InlineData(" \r\n\t \n")]
-    [InlineData("[]")]
-    [InlineData("  [ ]  ")]
-    public async Task Empty_or_whitespace_body_is_no_messages(string body)
+    [InlineData("", false)]
+    [InlineData(" ", false)]
+    [InlineData(" \r\n\t \n", false)]
+    [InlineData("[]", false)]
+    [InlineData("  [ ]  ", false)]
+    [InlineData("", true)]
+    [InlineData(" \r\n\t \n", true)]
+    [InlineData("  [ ]  ", true)]
+    public async Task Empty_or_whitespace_body_is_no_messages(string body, bool lengthKnown)
     {
-        using var fake = ServeCatchUp(() => new TrickleContent(Encoding.UTF8.GetBytes(body)));
+        using var fake = ServeCatchUp(() => Body(body, lengthKnown));
 
         var items = await ReadJsonAsync(fake, TestJsonContext.Default.Numbered);
 
@@ -75,14 +88,17 @@ public sealed class JsonResponseDecodingTests
     }
 
     [Theory]
-    [InlineData("[{\"n\":1},{\"n\":")]
-    [InlineData("[{\"n\":1}")]
-    [InlineData("[")]
-    [InlineData("[{\"n\":1},{\"n\":2}")]
-    [InlineData("[\"unterminated")]
-    public async Task Truncated_body_is_a_parse_error(string body)
+    [InlineData("[{\"n\":1},{\"n\":", false)]
+    [InlineData("[{\"n\":1}", false)]
+    [InlineData("[", false)]
+    [InlineData("[{\"n\":1},{\"n\":2}", false)]
+    [InlineData("[\"unterminated", false)]
+    [InlineData("[{\"n\":1},{\"n\":", true)]
+    [InlineData("[", true)]
+    [InlineData("{\"n\":1}", true)]
+    public async Task Truncated_body_is_a_parse_error(string body, bool lengthKnown)
     {
-        using var fake = ServeCatchUp(() => new TrickleContent(Encoding.UTF8.GetBytes(body)));
+        using var fake = ServeCatchUp(() => Body(body, lengthKnown));
 
         var error = await Assert.ThrowsAsync<DurableStreamParseException>(() => ReadJsonAsync(fake, TestJsonContext.Default.Numbered));
 
@@ -90,12 +106,14 @@ public sealed class JsonResponseDecodingTests
         Assert.Equal(FakeClient.UrlOf("json"), error.Url);
     }
 
-    [Fact]
-    public async Task Nested_arrays_are_flattened_exactly_one_level()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Nested_arrays_are_flattened_exactly_one_level(bool lengthKnown)
     {
         // Each element of the outer array is one message, even when it is an array itself.
         const string body = "[[1,2],[[3]],4,[],{\"a\":[5]}]";
-        using var fake = ServeCatchUp(() => new TrickleContent(Encoding.UTF8.GetBytes(body), maxChunk: 2));
+        using var fake = ServeCatchUp(() => Body(body, lengthKnown, maxChunk: 2));
 
         var items = await ReadJsonAsync(fake, TestJsonContext.Default.JsonElement);
 
@@ -164,4 +182,38 @@ public sealed class JsonResponseDecodingTests
         Assert.Equal([1, 2], items);
         Assert.Contains("offset=a%2Bb%25c~d%20e", handler.Requests[1].Uri.AbsoluteUri);
     }
+
+    [Fact]
+    public async Task A_body_shorter_than_its_content_length_is_a_network_error_naming_the_offset()
+    {
+        // The connection ended early: the bytes that came are valid JSON, but the response is not whole.
+        using var fake = ServeCatchUp(() => TrickleContent.WithLength("[{\"n\":1}]"u8.ToArray(), declaredLength: 40));
+
+        var error = await Assert.ThrowsAsync<DurableStreamNetworkException>(() => ReadJsonAsync(fake, TestJsonContext.Default.Numbered));
+
+        Assert.Equal(FakeClient.UrlOf("json"), error.Url);
+        Assert.Equal("-1", error.Offset);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task Bodies_around_the_whole_read_size_decode_every_item(int delta)
+    {
+        // Either side of the size up to which a body with a known length is read whole before decoding.
+        var items = new List<string>();
+        var size = 2;
+        while (size < BatchDecoderLimit + delta - 20) { var n = items.Count; items.Add($"{{\"n\":{n}}}"); size += items[^1].Length + 1; }
+        var body = "[" + string.Join(",", items) + "]";
+        body = body.PadRight(BatchDecoderLimit + delta); // trailing whitespace brings it to the exact size
+        Assert.Equal(BatchDecoderLimit + delta, Encoding.UTF8.GetByteCount(body));
+        using var fake = ServeCatchUp(() => TrickleContent.WithLength(Encoding.UTF8.GetBytes(body), maxChunk: 4096));
+
+        var decoded = await ReadJsonAsync(fake, TestJsonContext.Default.Numbered);
+
+        Assert.Equal(Enumerable.Range(0, items.Count), decoded.Select(i => i.N));
+    }
+
+    private static int BatchDecoderLimit => DurableStreams.Reading.BatchDecoder.SmallBodyBytes;
 }

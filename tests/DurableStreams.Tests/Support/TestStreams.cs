@@ -44,8 +44,12 @@ internal sealed class TrickleStream(byte[] data, int maxChunk = 3, int seed = 1)
 }
 
 /// <summary>Response content whose stream trickles (see <see cref="TrickleStream"/>); length unknown, like chunked transfer.</summary>
-internal sealed class TrickleContent(byte[] data, int maxChunk = 3, int seed = 1) : HttpContent
+internal sealed class TrickleContent(byte[] data, int maxChunk = 3, int seed = 1, long? declaredLength = null) : HttpContent
 {
+    /// <summary>The same bytes with a Content-Length header (the body's own length unless given).</summary>
+    public static TrickleContent WithLength(byte[] data, int maxChunk = 3, int seed = 1, long? declaredLength = null) =>
+        new(data, maxChunk, seed, declaredLength ?? data.Length);
+
     protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult<Stream>(new TrickleStream(data, maxChunk, seed));
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
@@ -56,8 +60,8 @@ internal sealed class TrickleContent(byte[] data, int maxChunk = 3, int seed = 1
 
     protected override bool TryComputeLength(out long length)
     {
-        length = 0;
-        return false;
+        length = declaredLength ?? 0;
+        return declaredLength is not null;
     }
 }
 
