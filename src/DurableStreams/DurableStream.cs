@@ -20,6 +20,8 @@ public sealed partial class DurableStream : IAsyncDisposable
     private readonly object _gate = new();
     private AppendBatcher? _batcher;
     private string? _contentType;
+    // Cached with the content type: IsJson is checked on every append.
+    private bool _isJson;
 
     /// <summary>A handle on <paramref name="url"/>; <paramref name="contentType"/> saves a HEAD before the first append when known.</summary>
     public DurableStream(DurableStreamClient client, Uri url, string? contentType = null)
@@ -29,7 +31,7 @@ public sealed partial class DurableStream : IAsyncDisposable
         if (!url.IsAbsoluteUri) throw new ArgumentException("The stream URL must be absolute.", nameof(url));
         _client = client;
         Url = url;
-        _contentType = contentType;
+        SetContentType(contentType);
     }
 
     /// <summary>The stream URL.</summary>
@@ -39,7 +41,7 @@ public sealed partial class DurableStream : IAsyncDisposable
     public string? ContentType => _contentType;
 
     /// <summary>Whether the stream is known to be in JSON mode.</summary>
-    public bool IsJson => ProtocolNames.IsJsonContentType(_contentType);
+    public bool IsJson => _isJson;
 
     private ProtocolHttpClient Http => _client.Http;
 
@@ -56,9 +58,9 @@ public sealed partial class DurableStream : IAsyncDisposable
             Method = HttpMethod.Put,
             Url = Url,
             Kind = RequestKind.Create,
-            Body = options.InitialData,
+            Body = options.InitialData is { } initial ? RequestBody.FromMemory(initial) : null,
             ContentType = contentType,
-            Overrides = RequestOverrides.From(options.Headers, null),
+            Overrides = RequestOverrides.ForRequest(options.Headers, null),
         };
         if (options.Ttl is { } ttl)
         {
@@ -142,6 +144,31 @@ public sealed partial class DurableStream : IAsyncDisposable
         return await SubmitAsync(item, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Appends bytes this handle now owns and that are known to be valid for the stream (one JSON
+    /// value from the serializer): no copy, no re-parse.
+    /// </summary>
+    internal Task<AppendResult> AppendOwnedAsync(ReadOnlyMemory<byte> data, AppendOptions? options, CancellationToken cancellationToken)
+    {
+        // The async path keeps a cancelled token's exception exactly as AppendAsync reports it.
+        if (_contentType is null || cancellationToken.IsCancellationRequested)
+            return AppendOwnedSlowAsync(data, options, cancellationToken);
+        try
+        {
+            return SubmitAsync(new PendingAppend(data, options, close: false), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<AppendResult>(ex);
+        }
+    }
+
+    private async Task<AppendResult> AppendOwnedSlowAsync(ReadOnlyMemory<byte> data, AppendOptions? options, CancellationToken cancellationToken)
+    {
+        await EnsureContentTypeAsync(cancellationToken).ConfigureAwait(false);
+        return await SubmitAsync(new PendingAppend(data, options, close: false), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Appends UTF-8 text (on a JSON stream: one JSON value as text).</summary>
     public Task<AppendResult> AppendAsync(string text, AppendOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -153,7 +180,8 @@ public sealed partial class DurableStream : IAsyncDisposable
     public Task<AppendResult> AppendJsonAsync<T>(T value, JsonTypeInfo<T> typeInfo, AppendOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        return AppendAsync(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), options, cancellationToken);
+        // The serializer's output is one JSON value in a fresh array: it needs neither a check nor a copy.
+        return AppendOwnedAsync(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), options, cancellationToken);
     }
 
     /// <summary>
@@ -185,7 +213,8 @@ public sealed partial class DurableStream : IAsyncDisposable
             }
             if (count == 0) return null;
         }
-        var item = new PendingAppend(buffer.WrittenMemory.ToArray(), options, close: false);
+        // The buffer is ours alone: queue its written part without copying it out.
+        var item = new PendingAppend(buffer.WrittenMemory, options, close: false);
         return await SubmitAsync(item, cancellationToken).ConfigureAwait(false);
     }
 
@@ -200,6 +229,14 @@ public sealed partial class DurableStream : IAsyncDisposable
         }
         var item = new PendingAppend(data.ToArray(), null, close: true);
         var result = await SubmitAsync(item, cancellationToken).ConfigureAwait(false);
+        return new CloseResult(result.Offset);
+    }
+
+    /// <summary><see cref="CloseAsync"/> with final data this handle now owns and that is known to be one valid value (serializer output).</summary>
+    internal async Task<CloseResult> CloseOwnedAsync(ReadOnlyMemory<byte> finalData, CancellationToken cancellationToken)
+    {
+        if (!finalData.IsEmpty) await EnsureContentTypeAsync(cancellationToken).ConfigureAwait(false);
+        var result = await SubmitAsync(new PendingAppend(finalData, null, close: true), cancellationToken).ConfigureAwait(false);
         return new CloseResult(result.Offset);
     }
 
@@ -223,7 +260,9 @@ public sealed partial class DurableStream : IAsyncDisposable
 
     internal void SetContentType(string? contentType)
     {
-        if (contentType is not null) _contentType = contentType;
+        if (contentType is null) return;
+        _isJson = ProtocolNames.IsJsonContentType(contentType);
+        _contentType = contentType;
     }
 
     internal async ValueTask EnsureContentTypeAsync(CancellationToken cancellationToken)
@@ -246,7 +285,7 @@ public sealed partial class DurableStream : IAsyncDisposable
         var first = batch[0];
         var close = first.Close;
         var hasBody = !first.Data.IsEmpty || batch.Count > 1;
-        var body = hasBody ? AppendBatcher.Encode(batch, IsJson) : (ReadOnlyMemory<byte>?)null;
+        var body = hasBody ? AppendBatcher.Body(batch, IsJson) : null;
         // Producer tagging needs ordered sequence numbers, which only the batcher's single in-flight POST gives.
         var tagged = _client.Options.SafeAppendRetries && _client.Options.BatchAppends && hasBody
             && first.Options?.Headers?.ContainsKey(ProtocolNames.ProducerId) != true;
@@ -258,7 +297,7 @@ public sealed partial class DurableStream : IAsyncDisposable
             Kind = close ? RequestKind.Close : RequestKind.Append,
             Body = body,
             ContentType = hasBody ? _contentType ?? ProtocolNames.OctetStream : null,
-            Overrides = RequestOverrides.From(first.Options?.Headers, first.Options?.QueryParameters),
+            Overrides = RequestOverrides.ForRequest(first.Options?.Headers, first.Options?.QueryParameters),
             // Close-only is idempotent; tagged writes are deduplicated; anything else must not be resent blindly.
             RetryClass = tagged || (close && !hasBody) ? RetryClass.Idempotent : RetryClass.StoredNothingOnly,
         };

@@ -162,7 +162,7 @@ internal sealed class ProtocolHttpClient
 
         if (request.Body is { } body)
         {
-            message.Content = new ReadOnlyMemoryContent(body);
+            message.Content = body.CreateContent();
         }
         else if (request.ContentType is not null && request.Method != HttpMethod.Get && request.Method != HttpMethod.Head)
         {
@@ -170,7 +170,8 @@ internal sealed class ProtocolHttpClient
         }
         if (message.Content is not null && request.ContentType is not null)
         {
-            message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(request.ContentType);
+            // Sent as given (no parse per request); the server judges it.
+            message.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
         }
         return message;
     }

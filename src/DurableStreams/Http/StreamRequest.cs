@@ -32,7 +32,8 @@ internal sealed class StreamRequest
     /// <summary>Per-call (and, for sessions, on-error) headers and parameters.</summary>
     public RequestOverrides? Overrides { get; init; }
 
-    public ReadOnlyMemory<byte>? Body { get; init; }
+    /// <summary>Created anew for every attempt.</summary>
+    public RequestBody? Body { get; init; }
     public string? ContentType { get; init; }
     public TimeSpan? Timeout { get; init; }
 
@@ -56,6 +57,13 @@ internal sealed class RequestOverrides
         if (query is not null) foreach (var (k, v) in query) overrides.Query[k] = v;
         return overrides;
     }
+
+    /// <summary>
+    /// Overrides for one request, or null when there are none (an absent instance behaves exactly
+    /// like an empty one and saves two dictionaries per write).
+    /// </summary>
+    public static RequestOverrides? ForRequest(IReadOnlyDictionary<string, string>? headers, IReadOnlyDictionary<string, string>? query) =>
+        headers is not { Count: > 0 } && query is not { Count: > 0 } ? null : From(headers, query);
 
     public void Apply(ErrorRecovery recovery)
     {

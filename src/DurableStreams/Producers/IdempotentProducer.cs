@@ -26,7 +26,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
     private readonly IdempotentProducerOptions _options;
     private readonly object _gate = new();
 
-    private List<ReadOnlyMemory<byte>> _open = [];
+    private List<byte[]> _open = [];
     private long _openBytes;
     private long _bufferedBytes;
     private int _outstandingBatches;
@@ -69,16 +69,23 @@ public sealed class IdempotentProducer : IAsyncDisposable
         await _stream.EnsureContentTypeAsync(cancellationToken).ConfigureAwait(false);
         if (_stream.IsJson) JsonBody.EnsureSingleValue(data.Span, nameof(data));
         else if (data.IsEmpty) throw new ArgumentException("An append needs data.", nameof(data));
-        var copy = data.ToArray();
+        await AppendOwnedAsync(data.ToArray(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Queues data the producer now owns and that is known to be valid for the stream.</summary>
+    private async ValueTask AppendOwnedAsync(byte[] data, CancellationToken cancellationToken)
+    {
+        await _stream.EnsureContentTypeAsync(cancellationToken).ConfigureAwait(false);
+        bool pump;
         while (true)
         {
             Task wait;
             lock (_gate)
             {
                 ThrowIfUnusable();
-                if (_bufferedBytes == 0 || _bufferedBytes + copy.Length <= _options.MaxBufferedBytes)
+                if (_bufferedBytes == 0 || _bufferedBytes + data.Length <= _options.MaxBufferedBytes)
                 {
-                    Add(copy);
+                    pump = Add(data);
                     break;
                 }
                 if (_capacity.Task.IsCompleted) _capacity = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -86,7 +93,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
             }
             await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        Pump();
+        if (pump) Pump();
     }
 
     /// <summary>Queues UTF-8 text.</summary>
@@ -95,7 +102,8 @@ public sealed class IdempotentProducer : IAsyncDisposable
 
     /// <summary>Queues one JSON message serialized through <paramref name="typeInfo"/>.</summary>
     public ValueTask AppendJsonAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
-        AppendAsync(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), cancellationToken);
+        // The serializer's output is one JSON value in a fresh array: it needs neither a check nor a copy.
+        AppendOwnedAsync(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), cancellationToken);
 
     /// <summary>Sends what is buffered and waits until everything appended so far is stored; throws the first failure.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
@@ -153,7 +161,8 @@ public sealed class IdempotentProducer : IAsyncDisposable
         await FlushAsync().ConfigureAwait(false);
     }
 
-    private void Add(byte[] data)
+    /// <summary>Adds to the open batch (caller holds the lock); true when <see cref="Pump"/> may have something to send now.</summary>
+    private bool Add(byte[] data)
     {
         if (_open.Count > 0 && (_openBytes + data.Length > _options.MaxBatchBytes || _open.Count >= _options.MaxBatchItems))
             SealOpen();
@@ -168,7 +177,14 @@ public sealed class IdempotentProducer : IAsyncDisposable
             _lingerScheduled = true;
             _ = LingerAsync();
         }
+        // Nothing to start without a sealed batch (or, without linger, the open one), nor with every
+        // slot busy: a finishing request pumps again after taking its slot back under this lock.
+        return (_sealed.Count > 0 || _options.Linger == TimeSpan.Zero) && _inFlight.Count < InFlightLimit;
     }
+
+    // Until the epoch is confirmed by a success, auto-claim needs one request at a time,
+    // or every pipelined batch would be fenced and race to claim.
+    private int InFlightLimit => _options.AutoClaim && !_epochConfirmed ? 1 : _options.MaxInFlight;
 
     private async Task LingerAsync()
     {
@@ -187,9 +203,12 @@ public sealed class IdempotentProducer : IAsyncDisposable
     private void SealOpen()
     {
         if (_open.Count == 0) return;
-        _sealed.Enqueue(new ProducerBatch(_open, _openBytes));
+        var batch = new ProducerBatch(_open, _openBytes);
+        _sealed.Enqueue(batch);
         _outstandingBatches++;
-        _open = [];
+        // Sized like the batch just sealed: batches tend to repeat their size, and the list then never
+        // regrows (each regrowth copies it; a large one lands on the large object heap).
+        _open = new List<byte[]>(Math.Min(batch.Count, _options.MaxBatchItems));
         _openBytes = 0;
     }
 
@@ -201,10 +220,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
             ProducerBatch batch;
             lock (_gate)
             {
-                // Until the epoch is confirmed by a success, auto-claim needs one request at a time,
-                // or every pipelined batch would be fenced and race to claim.
-                var limit = _options.AutoClaim && !_epochConfirmed ? 1 : _options.MaxInFlight;
-                if (_inFlight.Count >= limit || _failure is not null) return;
+                if (_inFlight.Count >= InFlightLimit || _failure is not null) return;
                 if (_fenced.Count > 0)
                 {
                     // Resend fenced batches first, in order, once every request of the fenced epoch has
@@ -319,15 +335,16 @@ public sealed class IdempotentProducer : IAsyncDisposable
 
     private async Task<HttpResponseMessage> PostAsync(ProducerBatch batch, bool close, CancellationToken cancellationToken)
     {
-        var hasBody = batch.Items.Count > 0;
+        var hasBody = batch.Count > 0;
         var request = new StreamRequest
         {
             Method = HttpMethod.Post,
             Url = _stream.Url,
             Kind = close ? RequestKind.Close : RequestKind.Append,
-            Body = hasBody ? (_stream.IsJson ? JsonBody.WrapValues(batch.Items) : Concat(batch.Items, batch.Bytes)) : null,
+            Body = hasBody ? new BatchBody(batch, _stream.IsJson) : null,
             ContentType = hasBody ? _stream.ContentType ?? ProtocolNames.OctetStream : null,
-            Overrides = RequestOverrides.From(_options.Headers, null),
+            // A fresh instance per request: an on-error recovery adds to it for that request only.
+            Overrides = RequestOverrides.ForRequest(_options.Headers, null),
             RetryClass = RetryClass.Idempotent, // same (id, epoch, seq) on every attempt: the server deduplicates
         };
         request.Headers[ProtocolNames.ProducerId] = ProducerId;
@@ -335,19 +352,6 @@ public sealed class IdempotentProducer : IAsyncDisposable
         request.Headers[ProtocolNames.ProducerSeq] = batch.Seq.ToString(CultureInfo.InvariantCulture);
         if (close) request.Headers[ProtocolNames.Closed] = "true";
         return await _client.Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static ReadOnlyMemory<byte> Concat(List<ReadOnlyMemory<byte>> items, long bytes)
-    {
-        if (items.Count == 1) return items[0];
-        var buffer = new byte[bytes];
-        var at = 0;
-        foreach (var item in items)
-        {
-            item.Span.CopyTo(buffer.AsSpan(at));
-            at += item.Length;
-        }
-        return buffer;
     }
 
     /// <summary>Rethrows the producer's failure (caller holds the lock); it then counts as reported.</summary>

@@ -142,7 +142,7 @@ public partial class DurableStream<T> : IAsyncDisposable
 
     /// <summary>Appends <paramref name="finalMessage"/> and closes the stream, atomically.</summary>
     public Task<CloseResult> CloseAsync(T finalMessage, CancellationToken cancellationToken = default) =>
-        Stream.CloseAsync(Serialize(finalMessage), cancellationToken);
+        Stream.CloseOwnedAsync(Serialize(finalMessage), cancellationToken);
 
     /// <summary>An exactly-once producer of <typeparamref name="T"/> messages on this stream.</summary>
     public IdempotentProducer<T> CreateProducer(IdempotentProducerOptions options) =>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using DurableStreams.Http;
 
 namespace DurableStreams.Writing;
@@ -110,15 +109,11 @@ internal sealed class AppendBatcher
     }
 
     /// <summary>The POST body of a batch: JSON values wrapped in one array, other data concatenated.</summary>
-    public static ReadOnlyMemory<byte> Encode(IReadOnlyList<PendingAppend> batch, bool json)
+    public static RequestBody Body(IReadOnlyList<PendingAppend> batch, bool json)
     {
-        if (!json)
-        {
-            if (batch.Count == 1) return batch[0].Data;
-            var writer = new ArrayBufferWriter<byte>();
-            foreach (var item in batch) writer.Write(item.Data.Span);
-            return writer.WrittenMemory;
-        }
-        return JsonBody.WrapValues(batch.Select(static b => b.Data));
+        if (!json && batch.Count == 1) return RequestBody.FromMemory(batch[0].Data);
+        var items = new ReadOnlyMemory<byte>[batch.Count];
+        for (var i = 0; i < items.Length; i++) items[i] = batch[i].Data;
+        return new BatchBody(items, json);
     }
 }

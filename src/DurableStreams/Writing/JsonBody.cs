@@ -1,27 +1,10 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace DurableStreams.Writing;
 
-/// <summary>JSON-mode bodies: each value wrapped so that one append stores exactly one message.</summary>
+/// <summary>JSON-mode appends: each must be exactly one value, so that one append stores exactly one message.</summary>
 internal static class JsonBody
 {
-    /// <summary><c>[v1,v2,…]</c>: the server flattens one level, storing each value as a message.</summary>
-    public static ReadOnlyMemory<byte> WrapValues(IEnumerable<ReadOnlyMemory<byte>> values)
-    {
-        var writer = new ArrayBufferWriter<byte>();
-        writer.Write("["u8);
-        var first = true;
-        foreach (var value in values)
-        {
-            if (!first) writer.Write(","u8);
-            writer.Write(value.Span);
-            first = false;
-        }
-        writer.Write("]"u8);
-        return writer.WrittenMemory;
-    }
-
     /// <summary>
     /// Rejects anything that is not exactly one JSON value before it is queued, so one bad item
     /// cannot fail every caller sharing its POST.
