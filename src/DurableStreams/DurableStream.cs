@@ -265,10 +265,9 @@ public sealed partial class DurableStream : IAsyncDisposable
         _contentType = contentType;
     }
 
-    internal async ValueTask EnsureContentTypeAsync(CancellationToken cancellationToken)
-    {
-        if (_contentType is null) await HeadAsync(cancellationToken).ConfigureAwait(false);
-    }
+    // Not an async method: this runs on every append and is almost always already satisfied.
+    internal ValueTask EnsureContentTypeAsync(CancellationToken cancellationToken) =>
+        _contentType is null ? new ValueTask(HeadAsync(cancellationToken)) : default;
 
     private Task<AppendResult> SubmitAsync(PendingAppend item, CancellationToken cancellationToken)
     {

@@ -73,7 +73,23 @@ public sealed class IdempotentProducer : IAsyncDisposable
     }
 
     /// <summary>Queues data the producer now owns and that is known to be valid for the stream.</summary>
-    private async ValueTask AppendOwnedAsync(byte[] data, CancellationToken cancellationToken)
+    private ValueTask AppendOwnedAsync(byte[] data, CancellationToken cancellationToken)
+    {
+        // Common case without an async state machine: content type known, producer usable, room in
+        // the buffer. Anything else (including every exception) takes the awaiting path below.
+        if (_stream.ContentType is null) return AppendOwnedSlowAsync(data, cancellationToken);
+        bool pump;
+        lock (_gate)
+        {
+            if (_failure is not null || _close is not null || !HasRoomFor(data.Length))
+                return AppendOwnedSlowAsync(data, cancellationToken);
+            pump = Add(data);
+        }
+        if (pump) Pump();
+        return default;
+    }
+
+    private async ValueTask AppendOwnedSlowAsync(byte[] data, CancellationToken cancellationToken)
     {
         await _stream.EnsureContentTypeAsync(cancellationToken).ConfigureAwait(false);
         bool pump;
@@ -83,7 +99,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
             lock (_gate)
             {
                 ThrowIfUnusable();
-                if (_bufferedBytes == 0 || _bufferedBytes + data.Length <= _options.MaxBufferedBytes)
+                if (HasRoomFor(data.Length))
                 {
                     pump = Add(data);
                     break;
@@ -160,6 +176,9 @@ public sealed class IdempotentProducer : IAsyncDisposable
         }
         await FlushAsync().ConfigureAwait(false);
     }
+
+    // Caller holds the lock. An empty buffer always takes the next message, however large.
+    private bool HasRoomFor(int bytes) => _bufferedBytes == 0 || _bufferedBytes + bytes <= _options.MaxBufferedBytes;
 
     /// <summary>Adds to the open batch (caller holds the lock); true when <see cref="Pump"/> may have something to send now.</summary>
     private bool Add(byte[] data)

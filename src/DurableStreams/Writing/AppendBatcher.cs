@@ -10,7 +10,8 @@ namespace DurableStreams.Writing;
 internal sealed class AppendBatcher
 {
     private readonly object _gate = new();
-    private readonly LinkedList<PendingAppend> _queue = new();
+    // Cancelled items stay queued, marked, and are skipped when reached (no per-append list node).
+    private readonly Queue<PendingAppend> _queue = new();
     private readonly Func<IReadOnlyList<PendingAppend>, CancellationToken, Task<AppendResult>> _send;
     private readonly int _maxBatchBytes;
     private Task _pump = Task.CompletedTask;
@@ -27,9 +28,9 @@ internal sealed class AppendBatcher
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var node = _queue.AddLast(item);
+            _queue.Enqueue(item);
             if (cancellationToken.CanBeCanceled)
-                item.Registration = cancellationToken.Register(() => Cancel(node, cancellationToken));
+                item.Registration = cancellationToken.Register(() => Cancel(item, cancellationToken));
             if (!_running)
             {
                 _running = true;
@@ -47,15 +48,15 @@ internal sealed class AppendBatcher
         lock (_gate) return _running ? _pump : Task.CompletedTask;
     }
 
-    private void Cancel(LinkedListNode<PendingAppend> node, CancellationToken token)
+    private void Cancel(PendingAppend item, CancellationToken token)
     {
         lock (_gate)
         {
             // After the send the item stays in its POST; the caller's wait is cut short instead.
-            if (node.Value.Sent || node.List is null) return;
-            _queue.Remove(node);
+            if (item.Sent || item.Cancelled) return;
+            item.Cancelled = true;
         }
-        node.Value.Completion.TrySetCanceled(token);
+        item.Completion.TrySetCanceled(token);
     }
 
     private async Task PumpAsync()
@@ -65,6 +66,7 @@ internal sealed class AppendBatcher
             List<PendingAppend> batch;
             lock (_gate)
             {
+                SkipCancelled();
                 if (_queue.Count == 0)
                 {
                     _running = false;
@@ -89,21 +91,28 @@ internal sealed class AppendBatcher
         }
     }
 
+    private void SkipCancelled()
+    {
+        while (_queue.TryPeek(out var head) && head.Cancelled) _queue.Dequeue();
+    }
+
+    /// <summary>Takes the next batch (caller holds the lock; the queue's head is not cancelled).</summary>
     private List<PendingAppend> TakeBatch()
     {
-        var first = _queue.First!.Value;
-        _queue.RemoveFirst();
+        var first = _queue.Dequeue();
         first.Sent = true;
         var batch = new List<PendingAppend> { first };
         if (!first.Mergeable) return batch;
 
         var bytes = first.Data.Length;
-        while (_queue.First is { } next && next.Value.Mergeable && bytes + next.Value.Data.Length + 1 <= _maxBatchBytes)
+        while (true)
         {
-            _queue.RemoveFirst();
-            next.Value.Sent = true;
-            bytes += next.Value.Data.Length + 1;
-            batch.Add(next.Value);
+            SkipCancelled();
+            if (!_queue.TryPeek(out var next) || !next.Mergeable || bytes + next.Data.Length + 1 > _maxBatchBytes) break;
+            _queue.Dequeue();
+            next.Sent = true;
+            bytes += next.Data.Length + 1;
+            batch.Add(next);
         }
         return batch;
     }

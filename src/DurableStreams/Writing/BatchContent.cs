@@ -15,8 +15,6 @@ internal sealed class BatchContent : HttpContent
     private readonly IReadOnlyList<ReadOnlyMemory<byte>> _items;
     private readonly bool _json;
     private readonly long _length;
-    // JSON: '[' item ',' item … ']' (2n+1 segments); raw: the items themselves.
-    private readonly int _segments;
 
     public BatchContent(IReadOnlyList<ReadOnlyMemory<byte>> items, bool json)
     {
@@ -25,7 +23,6 @@ internal sealed class BatchContent : HttpContent
         _items = items;
         _json = json;
         _length = LengthOf(items, json);
-        _segments = json ? 2 * items.Count + 1 : items.Count;
     }
 
     /// <summary>Bytes the content writes for <paramref name="items"/>.</summary>
@@ -47,8 +44,8 @@ internal sealed class BatchContent : HttpContent
         var scratch = ArrayPool<byte>.Shared.Rent(ScratchSize());
         try
         {
-            int segment = 0, offset = 0, filled;
-            while ((filled = Fill(scratch, ref segment, ref offset)) > 0)
+            int item = 0, offset = Start, filled;
+            while ((filled = Fill(scratch, ref item, ref offset)) > 0)
                 await stream.WriteAsync(scratch.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -65,8 +62,8 @@ internal sealed class BatchContent : HttpContent
         var scratch = ArrayPool<byte>.Shared.Rent(ScratchSize());
         try
         {
-            int segment = 0, offset = 0, filled;
-            while ((filled = Fill(scratch, ref segment, ref offset)) > 0)
+            int item = 0, offset = Start, filled;
+            while ((filled = Fill(scratch, ref item, ref offset)) > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 stream.Write(scratch, 0, filled);
@@ -80,30 +77,38 @@ internal sealed class BatchContent : HttpContent
 
     private int ScratchSize() => (int)Math.Clamp(_length, 1, MaxScratchBytes);
 
-    /// <summary>Copies from (segment, offset) on into <paramref name="destination"/>; returns the bytes copied (0 at the end).</summary>
-    private int Fill(Span<byte> destination, ref int segment, ref int offset)
+    // Offset -1 marks an item whose leading '[' or ',' (or, past the last item, the closing ']')
+    // is still to be written; raw batches have no punctuation.
+    private int Start => _json ? -1 : 0;
+
+    /// <summary>Copies from (item, offset) on into <paramref name="destination"/>; returns the bytes copied (0 at the end).</summary>
+    private int Fill(Span<byte> destination, ref int item, ref int offset)
     {
+        var count = _items.Count;
         var written = 0;
-        while (segment < _segments && written < destination.Length)
+        while (written < destination.Length)
         {
-            var source = Segment(segment);
-            var count = Math.Min(source.Length - offset, destination.Length - written);
-            source.Slice(offset, count).CopyTo(destination[written..]);
-            written += count;
-            offset += count;
-            if (offset == source.Length)
+            if (offset < 0)
             {
-                segment++;
-                offset = 0;
+                if (item > count) break;
+                destination[written++] = item == 0 ? (byte)'[' : item == count ? (byte)']' : (byte)',';
+                if (item == count) item++; // closed: nothing follows
+                else offset = 0;
+                continue;
             }
+            if (item >= count) break;
+            var source = _items[item].Span[offset..];
+            var copied = Math.Min(source.Length, destination.Length - written);
+            source[..copied].CopyTo(destination[written..]);
+            written += copied;
+            if (copied < source.Length)
+            {
+                offset += copied;
+                break;
+            }
+            item++;
+            offset = Start;
         }
         return written;
-    }
-
-    private ReadOnlySpan<byte> Segment(int index)
-    {
-        if (!_json) return _items[index].Span;
-        if ((index & 1) == 1) return _items[index >> 1].Span;
-        return index == 0 ? "["u8 : index == _segments - 1 ? "]"u8 : ","u8;
     }
 }

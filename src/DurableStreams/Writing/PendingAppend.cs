@@ -19,6 +19,9 @@ internal sealed class PendingAppend
     /// <summary>Set once the item is part of a request on the wire; cancelling no longer removes it.</summary>
     public bool Sent { get; set; }
 
+    /// <summary>Cancelled while still queued: skipped when the queue reaches it.</summary>
+    public bool Cancelled { get; set; }
+
     public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public CancellationTokenRegistration Registration { get; set; }
