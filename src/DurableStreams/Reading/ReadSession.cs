@@ -25,7 +25,7 @@ internal sealed class ReadSession : IAsyncDisposable
 
     // SSE connection state.
     private HttpResponseMessage? _sseResponse;
-    private IAsyncEnumerator<SseItem<byte[]>>? _sseEvents;
+    private IAsyncEnumerator<SseItem<SseFrame>>? _sseEvents;
     private bool _sseBase64;
     private long _sseOpenedAt;
     private int _quickEnds;
@@ -191,14 +191,14 @@ internal sealed class ReadSession : IAsyncDisposable
             }
 
             _idle?.CancelAfter(_http.Options.SseIdleTimeout);
-            var item = _sseEvents!.Current;
-            switch (item.EventType)
+            var frame = _sseEvents!.Current.Data;
+            switch (frame.Kind)
             {
-                case "data":
-                    _pending.Add(_sseBase64 ? Base64Payload.Decode(item.Data, _url, Offset) : item.Data);
+                case SseFrameKind.Data:
+                    _pending.Add(frame.Payload!);
                     break;
-                case "control":
-                    var control = SseControl.Parse(item.Data, _url, Offset);
+                case SseFrameKind.Control:
+                    var control = frame.Control;
                     Offset = control.NextOffset;
                     Cursor = control.Cursor ?? Cursor;
                     UpToDate = control.UpToDate;
@@ -233,9 +233,17 @@ internal sealed class ReadSession : IAsyncDisposable
         _idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _idle.CancelAfter(_http.Options.SseIdleTimeout);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var parser = SseParser.Create(body, static (_, data) => data.ToArray());
+        // Frames are decoded while the parser still holds their bytes: control events never become arrays.
+        var parser = SseParser.Create(body, ParseFrame);
         _sseEvents = parser.EnumerateAsync(_idle.Token).GetAsyncEnumerator(_idle.Token);
     }
+
+    private SseFrame ParseFrame(string eventType, ReadOnlySpan<byte> data) => eventType switch
+    {
+        "data" => new SseFrame(SseFrameKind.Data, _sseBase64 ? Base64Payload.Decode(data, _url, Offset) : data.ToArray(), default),
+        "control" => new SseFrame(SseFrameKind.Control, null, SseControl.Parse(data, _url, Offset)),
+        _ => default, // comments and unknown events are ignored
+    };
 
     private async ValueTask CloseSseAsync()
     {

@@ -19,30 +19,36 @@ internal readonly record struct SseControl(string NextOffset, string? Cursor, bo
             bool upToDate = false, closed = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString();
-                reader.Read();
-                switch (name)
+                // Names are matched on the raw bytes: no string per property per event.
+                if (reader.ValueTextEquals("streamNextOffset"u8))
                 {
-                    case "streamNextOffset":
-                        next = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                        break;
-                    case "streamCursor":
-                        cursor = reader.TokenType switch
-                        {
-                            JsonTokenType.String => reader.GetString(),
-                            JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
-                            _ => null,
-                        };
-                        break;
-                    case "upToDate":
-                        upToDate = reader.TokenType == JsonTokenType.True;
-                        break;
-                    case "streamClosed":
-                        closed = reader.TokenType == JsonTokenType.True;
-                        break;
-                    default:
-                        reader.Skip();
-                        break;
+                    reader.Read();
+                    next = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (reader.ValueTextEquals("streamCursor"u8))
+                {
+                    reader.Read();
+                    cursor = reader.TokenType switch
+                    {
+                        JsonTokenType.String => reader.GetString(),
+                        JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
+                        _ => null,
+                    };
+                }
+                else if (reader.ValueTextEquals("upToDate"u8))
+                {
+                    reader.Read();
+                    upToDate = reader.TokenType == JsonTokenType.True;
+                }
+                else if (reader.ValueTextEquals("streamClosed"u8))
+                {
+                    reader.Read();
+                    closed = reader.TokenType == JsonTokenType.True;
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
                 }
             }
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
