@@ -20,7 +20,7 @@ internal static class ErrorMapper
             HttpStatusCode.Gone => new RetentionGoneException($"Gone: {where} returned 410: {text}", url, request.Offset),
             HttpStatusCode.Conflict => Conflict(request, response, message, url),
             // Only a 403 that names the server's epoch is a fence; any other 403 is authorization.
-            HttpStatusCode.Forbidden when request.Headers.ContainsKey(ProtocolNames.ProducerId)
+            HttpStatusCode.Forbidden when request.TryGetHeader(ProtocolNames.ProducerId, out _)
                 && ResponseHeaderReader.Int64(response, ProtocolNames.ProducerEpoch) is { } serverEpoch =>
                 new StaleProducerEpochException($"Producer epoch is stale (server epoch {serverEpoch}): {message}", url, serverEpoch),
             HttpStatusCode.BadRequest when request.Kind == RequestKind.Read =>
@@ -38,7 +38,7 @@ internal static class ErrorMapper
         var expected = ResponseHeaderReader.Int64(response, ProtocolNames.ProducerExpectedSeq);
         if (expected is not null)
             return new ProducerSequenceGapException($"Producer sequence gap: {message}", url, expected, ResponseHeaderReader.Int64(response, ProtocolNames.ProducerReceivedSeq));
-        if (request.Headers.TryGetValue(ProtocolNames.Seq, out var seq))
+        if (request.TryGetHeader(ProtocolNames.Seq, out var seq))
             return new SequenceConflictException($"Stream-Seq {seq} is not greater than the last accepted sequence: {message}", url, seq);
         return new DurableStreamException(message, DurableStreamErrorCode.Conflict, HttpStatusCode.Conflict, url, request.Offset);
     }

@@ -156,9 +156,9 @@ internal sealed class ProtocolHttpClient
         }
         if (overrides is not null)
         {
-            foreach (var (name, value) in overrides.Headers) SetHeader(message, name, value);
+            if (overrides.HasHeaders) foreach (var (name, value) in overrides.Headers) SetHeader(message, name, value);
         }
-        foreach (var (name, value) in request.Headers) SetHeader(message, name, value);
+        if (request.HasHeaders) foreach (var (name, value) in request.Headers) SetHeader(message, name, value);
 
         if (request.Body is { } body)
         {
@@ -183,8 +183,8 @@ internal sealed class ProtocolHttpClient
     private async ValueTask<Uri> RequestUriAsync(StreamRequest request, RequestOverrides? overrides, CancellationToken cancellationToken)
     {
         // Common case, one per read and per write: only protocol parameters, so no merge is needed.
-        if (_options.QueryParameters.Count == 0 && (overrides is null || overrides.Query.Count == 0))
-            return ProtocolQuery.Append(request.Url, request.Query);
+        if (_options.QueryParameters.Count == 0 && overrides?.HasQuery != true)
+            return request.HasQuery ? ProtocolQuery.Append(request.Url, request.Query) : request.Url;
 
         var query = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in _options.QueryParameters)
@@ -193,12 +193,12 @@ internal sealed class ProtocolHttpClient
             var resolved = await value.ResolveAsync(cancellationToken).ConfigureAwait(false);
             if (resolved is not null) query[name] = resolved;
         }
-        if (overrides is not null)
+        if (overrides?.HasQuery == true)
         {
             foreach (var (name, value) in overrides.Query)
                 if (!ProtocolNames.IsReserved(name)) query[name] = value;
         }
-        foreach (var (name, value) in request.Query) query[name] = value;
+        if (request.HasQuery) foreach (var (name, value) in request.Query) query[name] = value;
         return ProtocolQuery.AppendSorted(request.Url, query);
     }
 

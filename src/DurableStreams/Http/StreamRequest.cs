@@ -23,11 +23,24 @@ internal sealed class StreamRequest
     public required RequestKind Kind { get; init; }
     public RetryClass RetryClass { get; init; } = RetryClass.Idempotent;
 
+    // Created on first use: most writes carry no protocol query and most reads no protocol headers.
+    private List<KeyValuePair<string, string>>? _query;
+    private Dictionary<string, string>? _headers;
+
     /// <summary>Protocol query parameters (offset, live, cursor); these win over user parameters.</summary>
-    public List<KeyValuePair<string, string>> Query { get; } = [];
+    public List<KeyValuePair<string, string>> Query => _query ??= [];
 
     /// <summary>Protocol headers; per-call headers may not override them except where noted by the caller.</summary>
-    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, string> Headers => _headers ??= new(StringComparer.OrdinalIgnoreCase);
+
+    public bool HasQuery => _query is { Count: > 0 };
+    public bool HasHeaders => _headers is { Count: > 0 };
+
+    public bool TryGetHeader(string name, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value)
+    {
+        value = null;
+        return _headers is not null && _headers.TryGetValue(name, out value);
+    }
 
     /// <summary>Per-call (and, for sessions, on-error) headers and parameters.</summary>
     public RequestOverrides? Overrides { get; init; }
@@ -47,14 +60,21 @@ internal sealed class StreamRequest
 /// </summary>
 internal sealed class RequestOverrides
 {
-    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
-    public Dictionary<string, string> Query { get; } = new(StringComparer.Ordinal);
+    private Dictionary<string, string>? _headers;
+    private Dictionary<string, string>? _query;
+
+    // Allocated on first write: a read session without per-call values never needs them.
+    public Dictionary<string, string> Headers => _headers ??= new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, string> Query => _query ??= new(StringComparer.Ordinal);
+
+    public bool HasHeaders => _headers is { Count: > 0 };
+    public bool HasQuery => _query is { Count: > 0 };
 
     public static RequestOverrides From(IReadOnlyDictionary<string, string>? headers, IReadOnlyDictionary<string, string>? query)
     {
         var overrides = new RequestOverrides();
-        if (headers is not null) foreach (var (k, v) in headers) overrides.Headers[k] = v;
-        if (query is not null) foreach (var (k, v) in query) overrides.Query[k] = v;
+        if (headers is { Count: > 0 }) foreach (var (k, v) in headers) overrides.Headers[k] = v;
+        if (query is { Count: > 0 }) foreach (var (k, v) in query) overrides.Query[k] = v;
         return overrides;
     }
 
