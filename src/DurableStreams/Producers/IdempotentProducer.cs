@@ -43,6 +43,9 @@ public sealed class IdempotentProducer : IAsyncDisposable
     private TaskCompletionSource _idle = NewCompleted();
     private TaskCompletionSource _capacity = NewCompleted();
     private Task<CloseResult>? _close;
+    // Batches answered with a sequence gap and not yet resent successfully. While any is waiting, new
+    // batches would only reach the server ahead of the resend and be refused in turn, so none start.
+    private int _recovering;
 
     internal IdempotentProducer(DurableStream stream, DurableStreamClient client, IdempotentProducerOptions options)
     {
@@ -240,6 +243,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
             lock (_gate)
             {
                 if (_inFlight.Count >= InFlightLimit || _failure is not null) return;
+                if (_fenced.Count == 0 && _recovering > 0) return;
                 if (_fenced.Count > 0)
                 {
                     // Resend fenced batches first, in order, once every request of the fenced epoch has
@@ -289,6 +293,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
                             _epochConfirmed = false;
                         }
                         claimed = _epoch;
+                        EndRecovery(batch);
                         _inFlight.Remove((batch.Epoch, batch.Seq));
                         var at = _fenced.FindIndex(f => (f.Epoch, f.Seq).CompareTo((batch.Epoch, batch.Seq)) > 0);
                         _fenced.Insert(at < 0 ? _fenced.Count : at, batch);
@@ -300,8 +305,19 @@ public sealed class IdempotentProducer : IAsyncDisposable
                 catch (ProducerSequenceGapException gap) when (gap.ExpectedSeq < batch.Seq && gaps++ < MaxGapRecoveries)
                 {
                     // An earlier batch of ours has not arrived yet: wait for it, then resend this one.
+                    // The batch just before ours goes first (it may be resending too), so resends
+                    // reach the server in sequence order.
                     ProducerBatch? earlier;
-                    lock (_gate) _inFlight.TryGetValue((batch.Epoch, gap.ExpectedSeq!.Value), out earlier);
+                    lock (_gate)
+                    {
+                        if (!batch.Recovering)
+                        {
+                            batch.Recovering = true;
+                            _recovering++;
+                        }
+                        if (!_inFlight.TryGetValue((batch.Epoch, batch.Seq - 1), out earlier))
+                            _inFlight.TryGetValue((batch.Epoch, gap.ExpectedSeq!.Value), out earlier);
+                    }
                     if (earlier is not null) await earlier.Done.Task.ConfigureAwait(false);
                     else await Task.Delay(TimeSpan.FromMilliseconds(5), _client.Options.TimeProvider).ConfigureAwait(false);
                     lock (_gate)
@@ -322,6 +338,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
         TaskCompletionSource? idle = null, capacity;
         lock (_gate)
         {
+            EndRecovery(batch);
             _inFlight.Remove((batch.Epoch, batch.Seq));
             _bufferedBytes -= batch.Bytes;
             _outstandingBatches--;
@@ -350,6 +367,14 @@ public sealed class IdempotentProducer : IAsyncDisposable
         else batch.Done.TrySetException(error);
         capacity.TrySetResult();
         idle?.TrySetResult();
+    }
+
+    // Caller holds the lock.
+    private void EndRecovery(ProducerBatch batch)
+    {
+        if (!batch.Recovering) return;
+        batch.Recovering = false;
+        _recovering--;
     }
 
     private async Task<HttpResponseMessage> PostAsync(ProducerBatch batch, bool close, CancellationToken cancellationToken)

@@ -22,6 +22,9 @@ internal sealed class ProducerBatch : IReadOnlyList<ReadOnlyMemory<byte>>
     public long Epoch { get; set; }
     public long Seq { get; set; }
 
+    /// <summary>Answered with a sequence gap and waiting to be resent (guarded by the producer's lock).</summary>
+    public bool Recovering { get; set; }
+
     /// <summary>Completes when the server has stored (or deduplicated) the batch, or it failed for good.</summary>
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -66,6 +66,37 @@ public sealed class ProducerPipeliningTests
     }
 
     [Fact]
+    public async Task No_new_batch_starts_while_an_overtaken_one_waits_to_be_resent()
+    {
+        // Sent meanwhile, a new batch would reach the server before the resend and be refused too.
+        var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var laterRejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = new FakeProducerServer
+        {
+            BeforeProcessing = (_, _, seq) => seq == 0 ? releaseFirst.Task : Task.CompletedTask,
+            AfterProcessing = (_, _, seq, status) =>
+            {
+                if (seq == 1 && status == HttpStatusCode.Conflict) laterRejected.TrySetResult();
+                return Task.CompletedTask;
+            },
+        };
+        var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = 5; o.MaxBatchItems = 1; });
+        using var _ = fake;
+
+        await producer.AppendAsync("first;");
+        await producer.AppendAsync("second;");
+        await laterRejected.Task.WaitAsync(TestTimeouts.Hang);
+        await Task.Delay(200); // let the client take in the 409
+        await producer.AppendAsync("third;");
+        await Task.Delay(100);
+        releaseFirst.TrySetResult();
+        await producer.FlushAsync().WaitAsync(TestTimeouts.Hang);
+
+        Assert.Equal(["first;", "second;", "third;"], server.Stored);
+        Assert.Equal(["0", "1", "1", "2"], server.Handler.Requests.Select(r => r.Seq()).Order());
+    }
+
+    [Fact]
     public async Task Many_batches_in_flight_with_random_reordering_are_stored_once_in_order()
     {
         var random = new Random(7);
