@@ -190,7 +190,7 @@ internal sealed class ReadSession : IAsyncDisposable
                 continue;
             }
 
-            _idle?.CancelAfter(_http.Options.SseIdleTimeout);
+            ArmIdleWatchdog(force: false);
             var frame = _sseEvents!.Current.Data;
             switch (frame.Kind)
             {
@@ -219,6 +219,23 @@ internal sealed class ReadSession : IAsyncDisposable
     }
 
     private CancellationTokenSource? _idle;
+    private long _idleArmedAt;
+
+    /// <summary>
+    /// (Re)starts the idle watchdog. Resetting a timer on every event is costly at high event rates, so
+    /// it is re-armed only once the slack has passed, with the slack added: the connection is given up
+    /// between <c>SseIdleTimeout</c> and that plus the slack after its last event.
+    /// </summary>
+    private void ArmIdleWatchdog(bool force)
+    {
+        if (_idle is null) return;
+        var now = Environment.TickCount64;
+        var timeout = _http.Options.SseIdleTimeout;
+        var slack = Math.Min(1000, (long)(timeout.TotalMilliseconds / 10));
+        if (!force && now - _idleArmedAt < slack) return;
+        _idleArmedAt = now;
+        _idle.CancelAfter(timeout + TimeSpan.FromMilliseconds(slack));
+    }
 
     private async ValueTask ConnectSseAsync(CancellationToken cancellationToken)
     {
@@ -231,7 +248,7 @@ internal sealed class ReadSession : IAsyncDisposable
         _sseResponse = response;
         _sseBase64 = string.Equals(ResponseHeaderReader.Get(response, ProtocolNames.SseDataEncoding)?.Trim(), "base64", StringComparison.OrdinalIgnoreCase);
         _idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _idle.CancelAfter(_http.Options.SseIdleTimeout);
+        ArmIdleWatchdog(force: true);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         // Frames are decoded while the parser still holds their bytes: control events never become arrays.
         var parser = SseParser.Create(body, ParseFrame);
