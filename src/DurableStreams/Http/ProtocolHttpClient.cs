@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using DurableStreams.Logging;
 using Microsoft.Extensions.Logging;
 

@@ -74,15 +74,3 @@ internal sealed class BodyItemEnumerator<T> : IAsyncEnumerator<T>
         }
     }
 }
-
-/// <summary>Messages already decoded (an SSE event's payload, or nothing).</summary>
-internal sealed class ListItemEnumerator<T>(IReadOnlyList<T> items) : IAsyncEnumerator<T>
-{
-    private int _index = -1;
-
-    public T Current => items[_index];
-
-    public ValueTask<bool> MoveNextAsync() => new(++_index < items.Count);
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-}
