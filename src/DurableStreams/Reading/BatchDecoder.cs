@@ -53,8 +53,11 @@ internal static class BatchDecoder
             throw BodyFailure(ex, url, batch.StartOffset);
         }
 
-        if (content.Headers.ContentLength is { } length && length <= SmallBodyBytes)
-            return new ListItemEnumerator<T>(await ReadSmallBodyAsync(body, (int)length, typeInfo, url, batch.StartOffset, cancellationToken).ConfigureAwait(false));
+        var length = content.Headers.ContentLength;
+        if (length <= SmallBodyBytes)
+            return new ListItemEnumerator<T>(await ReadSmallBodyAsync(body, (int)length.Value, typeInfo, url, batch.StartOffset, cancellationToken).ConfigureAwait(false));
+        if (SlicedBodyDecoder.Suits(length, typeInfo.Options))
+            return await SlicedBodyDecoder.OpenAsync(body, length, typeInfo, url, batch.StartOffset, cancellationToken).ConfigureAwait(false);
 
         var probe = ArrayPool<byte>.Shared.Rent(ProbeBytes);
         Stream? rest;
