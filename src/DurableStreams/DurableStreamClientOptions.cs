@@ -48,6 +48,13 @@ public sealed class DurableStreamClientOptions
     /// <summary>An SSE connection silent for this long is dropped and reopened. Default 120 s.</summary>
     public TimeSpan SseIdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// Whether large JSON-mode responses (from 1 MiB, or of unknown length past 256 KiB) are decoded in
+    /// slices on more than one core while the rest arrives. Default true; turn it off to keep every read
+    /// on one thread (for example in a service that already keeps all cores busy).
+    /// </summary>
+    public bool ParallelJsonDecoding { get; set; } = true;
+
     /// <summary>Logging; nothing is logged when unset.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 

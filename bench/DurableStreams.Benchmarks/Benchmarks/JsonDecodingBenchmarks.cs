@@ -47,7 +47,7 @@ public class JsonDecodingBenchmarks
         var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(_body) };
         using var batch = ReadBatch.FromResponse(response, Before, "1", upToDate: true, closed: false, cursor: null);
         // The same calls ReadJsonAsync makes for each response it decodes.
-        var records = await BatchDecoder.OpenItemsAsync(batch, BenchJsonContext.Default.Record, Url, default).ConfigureAwait(false);
+        var records = await BatchDecoder.OpenItemsAsync(batch, BenchJsonContext.Default.Record, Url, parallel: true, default).ConfigureAwait(false);
         var count = 0;
         await using (records.ConfigureAwait(false))
         {

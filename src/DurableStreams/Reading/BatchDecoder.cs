@@ -28,10 +28,11 @@ internal static class BatchDecoder
     }
 
     /// <summary>
-    /// The JSON messages of the batch, one array level flattened. Response bodies are decoded
-    /// incrementally from the network stream, never buffered whole. The caller disposes the enumerator.
+    /// The JSON messages of the batch, one array level flattened. Small bodies are read whole and
+    /// decoded in one pass; large ones are decoded as they arrive (in slices on more than one core when
+    /// <paramref name="parallel"/> allows), never buffered whole. The caller disposes the enumerator.
     /// </summary>
-    public static async ValueTask<IAsyncEnumerator<T>> OpenItemsAsync<T>(ReadBatch batch, JsonTypeInfo<T> typeInfo, Uri url,
+    public static async ValueTask<IAsyncEnumerator<T>> OpenItemsAsync<T>(ReadBatch batch, JsonTypeInfo<T> typeInfo, Uri url, bool parallel,
         CancellationToken cancellationToken)
     {
         if (batch.Payloads is { } payloads)
@@ -56,7 +57,7 @@ internal static class BatchDecoder
         var length = content.Headers.ContentLength;
         if (length <= SmallBodyBytes)
             return new ListItemEnumerator<T>(await ReadSmallBodyAsync(body, (int)length.Value, typeInfo, url, batch.StartOffset, cancellationToken).ConfigureAwait(false));
-        if (SlicedBodyDecoder.Suits(length, typeInfo.Options))
+        if (parallel && SlicedBodyDecoder.Suits(length, typeInfo.Options))
             return await SlicedBodyDecoder.OpenAsync(body, length, typeInfo, url, batch.StartOffset, cancellationToken).ConfigureAwait(false);
 
         var probe = ArrayPool<byte>.Shared.Rent(ProbeBytes);
@@ -80,10 +81,10 @@ internal static class BatchDecoder
     }
 
     /// <summary>The JSON messages of the batch as a sequence (see <see cref="OpenItemsAsync"/>).</summary>
-    public static async IAsyncEnumerable<T> ReadItemsAsync<T>(ReadBatch batch, JsonTypeInfo<T> typeInfo, Uri url,
+    public static async IAsyncEnumerable<T> ReadItemsAsync<T>(ReadBatch batch, JsonTypeInfo<T> typeInfo, Uri url, bool parallel,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var items = await OpenItemsAsync(batch, typeInfo, url, cancellationToken).ConfigureAwait(false);
+        var items = await OpenItemsAsync(batch, typeInfo, url, parallel, cancellationToken).ConfigureAwait(false);
         await using (items.ConfigureAwait(false))
         {
             while (await items.MoveNextAsync().ConfigureAwait(false)) yield return items.Current;
@@ -125,7 +126,7 @@ internal static class BatchDecoder
     }
 
     /// <summary>The messages of a JSON-mode body held in memory (an array; whitespace alone means none).</summary>
-    private static List<T> DecodeArray<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, Uri url, string offset)
+    internal static List<T> DecodeArray<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, Uri url, string offset)
     {
         json = json.Trim(" \t\r\n"u8);
         if (json.IsEmpty) return [];

@@ -44,6 +44,7 @@ internal sealed class ReadSession : IAsyncDisposable
 
     public Uri Url => _url;
     public RetryOptions Retry => _http.Options.Retry;
+    public bool ParallelDecoding => _http.Options.ParallelJsonDecoding;
     public TimeProvider Time => _http.Time;
 
     /// <summary>Where the next batch starts; after <c>now</c>, the first server-issued offset.</summary>

@@ -77,7 +77,7 @@ internal sealed class ResponseItems<T>(StreamResponse response, ReadSession sess
                     break;
                 }
                 _batch = batch;
-                _items = await BatchDecoder.OpenItemsAsync(batch, _typeInfo, _session.Url, _token).ConfigureAwait(false);
+                _items = await BatchDecoder.OpenItemsAsync(batch, _typeInfo, _session.Url, _session.ParallelDecoding, _token).ConfigureAwait(false);
                 if (await _items.MoveNextAsync().ConfigureAwait(false))
                 {
                     Current = _items.Current;

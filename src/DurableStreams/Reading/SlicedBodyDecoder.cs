@@ -71,7 +71,7 @@ internal static class SlicedBodyDecoder
                 if (length is null && read < SliceBytes)
                 {
                     // The whole body (what came before was whitespace).
-                    var items = DecodeWhole(buffer.AsSpan(0, read), typeInfo, url, offset);
+                    var items = BatchDecoder.DecodeArray(buffer.AsSpan(0, read), typeInfo, url, offset);
                     ArrayPool<byte>.Shared.Return(buffer);
                     return new ListItemEnumerator<T>(items);
                 }
@@ -98,20 +98,6 @@ internal static class SlicedBodyDecoder
         {
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
-        }
-    }
-
-    private static List<T> DecodeWhole<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, Uri url, string offset)
-    {
-        json = json.Trim(" \t\r\n"u8);
-        if (json.IsEmpty) return [];
-        try
-        {
-            return JsonSerializer.Deserialize(json, JsonListInfo.For(typeInfo)) ?? [];
-        }
-        catch (JsonException ex)
-        {
-            throw BatchDecoder.BodyFailure(ex, url, offset);
         }
     }
 }

@@ -239,7 +239,7 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
         async ValueTask<List<T>> CollectAsync(ReadBatch batch, CancellationToken ct)
         {
             var items = new List<T>();
-            await foreach (var item in BatchDecoder.ReadItemsAsync(batch, typeInfo, Url, ct).ConfigureAwait(false))
+            await foreach (var item in BatchDecoder.ReadItemsAsync(batch, typeInfo, Url, _session.ParallelDecoding, ct).ConfigureAwait(false))
                 items.Add(item);
             return items;
         }

@@ -79,6 +79,28 @@ public sealed class RoundTripTests(ReferenceServerFixture fixture) : IClassFixtu
         Assert.Equal("[1,2]", items[3].GetRawText());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_catch_up_of_several_megabytes_reads_every_message_in_order(bool parallel)
+    {
+        // The reference server sends the whole catch-up as one chunked response: with parallel decoding
+        // it is cut into slices decoded on several cores, without it it streams through one decoder.
+        using var client = fixture.CreateClient(o => o.ParallelJsonDecoding = parallel);
+        var stream = await client.CreateStreamAsync(ReferenceServerFixture.NewPath("big"), new CreateStreamOptions { ContentType = "application/json" });
+        const int count = 30_000;
+        var name = new string('n', 60) + " [{,\"}]";
+        for (var start = 0; start < count; start += 5_000)
+            await stream.AppendJsonManyAsync(Enumerable.Range(start, 5_000).Select(i => new Order(i, name, [i.ToString()])), TestJsonContext.Default.Order);
+
+        await using var response = await stream.ReadAsync();
+        var orders = await response.ReadAllJsonAsync(TestJsonContext.Default.Order).WaitAsync(TestTimeouts.Hang);
+
+        Assert.Equal(Enumerable.Range(0, count), orders.Select(o => o.Id));
+        Assert.All(orders, o => Assert.Equal(name, o.Name));
+        Assert.All(orders, o => Assert.Equal([o.Id.ToString()], o.Tags));
+    }
+
     [Fact]
     public async Task Create_reports_new_then_existing_and_head_reports_the_metadata()
     {

@@ -5,23 +5,34 @@ using DurableStreams.Tests.Support;
 namespace DurableStreams.Tests.Reading;
 
 /// <summary>
-/// JSON-mode response bodies decoded incrementally (pitfall J2): correct however the network splits
-/// the bytes, one array level flattened, empty bodies are no messages, truncation is a parse error.
-/// Bodies without a length are streamed; small ones with a Content-Length are read whole first, so the
-/// cases that matter run both ways (<c>lengthKnown</c>).
+/// JSON-mode response bodies decoded (pitfall J2): correct however the network splits the bytes, one
+/// array level flattened, empty bodies are no messages, truncation is a parse error. The cases that
+/// matter run on each decoding path (<see cref="BodyPath"/>); large bodies decoded in slices are
+/// covered by <see cref="SlicedBodyDecodingTests"/>.
 /// </summary>
 public sealed class JsonResponseDecodingTests
 {
-    private static HttpContent Body(string text, bool lengthKnown, int maxChunk = 3, int seed = 1)
+    public enum BodyPath
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        return lengthKnown ? TrickleContent.WithLength(bytes, maxChunk, seed) : new TrickleContent(bytes, maxChunk, seed);
+        /// <summary>No Content-Length, parallel decoding off: the incremental streaming decoder.</summary>
+        Streamed,
+        /// <summary>A small body with a Content-Length: read whole, decoded in one pass.</summary>
+        Sized,
+        /// <summary>No Content-Length, parallel decoding on: read up to a slice, then decoded whole when it ended sooner.</summary>
+        Unsized,
     }
 
-    private static FakeClient ServeCatchUp(Func<HttpContent> body) =>
+    private static HttpContent Body(string text, BodyPath path, int maxChunk = 3, int seed = 1)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return path == BodyPath.Sized ? TrickleContent.WithLength(bytes, maxChunk, seed) : new TrickleContent(bytes, maxChunk, seed);
+    }
+
+    private static FakeClient ServeCatchUp(Func<HttpContent> body, BodyPath path = BodyPath.Streamed) =>
         new(new FakeHttpHandler(request => request.IsCatchUp
             ? Respond.Read(body(), "application/json; charset=utf-8", "1_0")
-            : Respond.Unexpected(request)));
+            : Respond.Unexpected(request)),
+            o => o.ParallelJsonDecoding = path != BodyPath.Streamed);
 
     private static async Task<List<T>> ReadJsonAsync<T>(FakeClient fake, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
     {
@@ -32,19 +43,21 @@ public sealed class JsonResponseDecodingTests
     }
 
     [Theory]
-    [InlineData(1, false)]
-    [InlineData(2, false)]
-    [InlineData(3, false)]
-    [InlineData(4, false)]
-    [InlineData(5, false)]
-    [InlineData(1, true)]
-    [InlineData(2, true)]
-    public async Task Body_trickled_a_few_bytes_per_read_decodes_exactly(int seed, bool lengthKnown)
+    [InlineData(1, BodyPath.Streamed)]
+    [InlineData(2, BodyPath.Streamed)]
+    [InlineData(3, BodyPath.Streamed)]
+    [InlineData(4, BodyPath.Streamed)]
+    [InlineData(5, BodyPath.Streamed)]
+    [InlineData(1, BodyPath.Sized)]
+    [InlineData(2, BodyPath.Sized)]
+    [InlineData(1, BodyPath.Unsized)]
+    [InlineData(2, BodyPath.Unsized)]
+    public async Task Body_trickled_a_few_bytes_per_read_decodes_exactly(int seed, BodyPath path)
     {
         // Multi-byte UTF-8 (é, 日本, 😀), escapes, numbers and nesting give the splits something to break.
         const string body = " [ {\"id\":1,\"name\":\"caf\u00e9 \\\"quoted\\\" \\u00e9\",\"tags\":[\"\u65e5\u672c\",\"\ud83d\ude00\"]} ,\n" +
                             "{\"id\":-2147483648,\"name\":\"\",\"tags\":[]},{\"id\":2147483647,\"name\":\"x\\ny\",\"tags\":[\"a\",\"b\",\"c\"]}]\n";
-        using var fake = ServeCatchUp(() => Body(body, lengthKnown, maxChunk: 3, seed));
+        using var fake = ServeCatchUp(() => Body(body, path, maxChunk: 3, seed), path);
 
         var orders = await ReadJsonAsync(fake, TestJsonContext.Default.Order);
 
@@ -70,17 +83,20 @@ public sealed class JsonResponseDecodingTests
     }
 
     [Theory]
-    [InlineData("", false)]
-    [InlineData(" ", false)]
-    [InlineData(" \r\n\t \n", false)]
-    [InlineData("[]", false)]
-    [InlineData("  [ ]  ", false)]
-    [InlineData("", true)]
-    [InlineData(" \r\n\t \n", true)]
-    [InlineData("  [ ]  ", true)]
-    public async Task Empty_or_whitespace_body_is_no_messages(string body, bool lengthKnown)
+    [InlineData("", BodyPath.Streamed)]
+    [InlineData(" ", BodyPath.Streamed)]
+    [InlineData(" \r\n\t \n", BodyPath.Streamed)]
+    [InlineData("[]", BodyPath.Streamed)]
+    [InlineData("  [ ]  ", BodyPath.Streamed)]
+    [InlineData("", BodyPath.Sized)]
+    [InlineData(" \r\n\t \n", BodyPath.Sized)]
+    [InlineData("  [ ]  ", BodyPath.Sized)]
+    [InlineData("", BodyPath.Unsized)]
+    [InlineData(" \r\n\t \n", BodyPath.Unsized)]
+    [InlineData("  [ ]  ", BodyPath.Unsized)]
+    public async Task Empty_or_whitespace_body_is_no_messages(string body, BodyPath path)
     {
-        using var fake = ServeCatchUp(() => Body(body, lengthKnown));
+        using var fake = ServeCatchUp(() => Body(body, path), path);
 
         var items = await ReadJsonAsync(fake, TestJsonContext.Default.Numbered);
 
@@ -88,17 +104,20 @@ public sealed class JsonResponseDecodingTests
     }
 
     [Theory]
-    [InlineData("[{\"n\":1},{\"n\":", false)]
-    [InlineData("[{\"n\":1}", false)]
-    [InlineData("[", false)]
-    [InlineData("[{\"n\":1},{\"n\":2}", false)]
-    [InlineData("[\"unterminated", false)]
-    [InlineData("[{\"n\":1},{\"n\":", true)]
-    [InlineData("[", true)]
-    [InlineData("{\"n\":1}", true)]
-    public async Task Truncated_body_is_a_parse_error(string body, bool lengthKnown)
+    [InlineData("[{\"n\":1},{\"n\":", BodyPath.Streamed)]
+    [InlineData("[{\"n\":1}", BodyPath.Streamed)]
+    [InlineData("[", BodyPath.Streamed)]
+    [InlineData("[{\"n\":1},{\"n\":2}", BodyPath.Streamed)]
+    [InlineData("[\"unterminated", BodyPath.Streamed)]
+    [InlineData("[{\"n\":1},{\"n\":", BodyPath.Sized)]
+    [InlineData("[", BodyPath.Sized)]
+    [InlineData("{\"n\":1}", BodyPath.Sized)]
+    [InlineData("[{\"n\":1},{\"n\":", BodyPath.Unsized)]
+    [InlineData("[", BodyPath.Unsized)]
+    [InlineData("{\"n\":1}", BodyPath.Unsized)]
+    public async Task Truncated_body_is_a_parse_error(string body, BodyPath path)
     {
-        using var fake = ServeCatchUp(() => Body(body, lengthKnown));
+        using var fake = ServeCatchUp(() => Body(body, path), path);
 
         var error = await Assert.ThrowsAsync<DurableStreamParseException>(() => ReadJsonAsync(fake, TestJsonContext.Default.Numbered));
 
@@ -107,13 +126,14 @@ public sealed class JsonResponseDecodingTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Nested_arrays_are_flattened_exactly_one_level(bool lengthKnown)
+    [InlineData(BodyPath.Streamed)]
+    [InlineData(BodyPath.Sized)]
+    [InlineData(BodyPath.Unsized)]
+    public async Task Nested_arrays_are_flattened_exactly_one_level(BodyPath path)
     {
         // Each element of the outer array is one message, even when it is an array itself.
         const string body = "[[1,2],[[3]],4,[],{\"a\":[5]}]";
-        using var fake = ServeCatchUp(() => Body(body, lengthKnown, maxChunk: 2));
+        using var fake = ServeCatchUp(() => Body(body, path, maxChunk: 2), path);
 
         var items = await ReadJsonAsync(fake, TestJsonContext.Default.JsonElement);
 

@@ -65,7 +65,7 @@ public sealed class SlicedBodyDecodingTests
     {
         using var batch = Batch(content);
         var items = received ?? [];
-        var enumerator = await BatchDecoder.OpenItemsAsync(batch, typeInfo, Url, cancellationToken);
+        var enumerator = await BatchDecoder.OpenItemsAsync(batch, typeInfo, Url, parallel: true, cancellationToken);
         await using (enumerator)
         {
             while (await enumerator.MoveNextAsync().AsTask().WaitAsync(TestTimeouts.Hang)) items.Add(enumerator.Current);
@@ -86,7 +86,7 @@ public sealed class SlicedBodyDecodingTests
     {
         // The path under test; on a single core the streaming decoder is kept.
         using var batch = Batch(new ByteArrayContent(VariedBody(1024 * 1024)));
-        var enumerator = await BatchDecoder.OpenItemsAsync(batch, TestJsonContext.Default.JsonElement, Url, default);
+        var enumerator = await BatchDecoder.OpenItemsAsync(batch, TestJsonContext.Default.JsonElement, Url, parallel: true, default);
         await using (enumerator)
         {
             if (Environment.ProcessorCount > 1) Assert.IsType<SlicedItemEnumerator<JsonElement>>(enumerator);
@@ -102,11 +102,11 @@ public sealed class SlicedBodyDecodingTests
         var small = VariedBody(SlicedBodyDecoder.SliceBytes / 2);
         Assert.True(small.Length < SlicedBodyDecoder.SliceBytes);
 
-        await using (var enumerator = await BatchDecoder.OpenItemsAsync(Batch(new TrickleContent(large, maxChunk: 10_000)), TestJsonContext.Default.JsonElement, Url, default))
+        await using (var enumerator = await BatchDecoder.OpenItemsAsync(Batch(new TrickleContent(large, maxChunk: 10_000)), TestJsonContext.Default.JsonElement, Url, parallel: true, default))
         {
             if (Environment.ProcessorCount > 1) Assert.IsType<SlicedItemEnumerator<JsonElement>>(enumerator);
         }
-        await using (var enumerator = await BatchDecoder.OpenItemsAsync(Batch(new TrickleContent(small, maxChunk: 10_000)), TestJsonContext.Default.JsonElement, Url, default))
+        await using (var enumerator = await BatchDecoder.OpenItemsAsync(Batch(new TrickleContent(small, maxChunk: 10_000)), TestJsonContext.Default.JsonElement, Url, parallel: true, default))
         {
             if (Environment.ProcessorCount > 1) Assert.IsType<ListItemEnumerator<JsonElement>>(enumerator);
         }
@@ -314,7 +314,7 @@ public sealed class SlicedBodyDecodingTests
             var stream = new CountingStream(body);
             using (var batch = Batch(new StreamContentWithLength(stream, body.Length)))
             {
-                var enumerator = await BatchDecoder.OpenItemsAsync(batch, TestJsonContext.Default.Numbered, Url, default);
+                var enumerator = await BatchDecoder.OpenItemsAsync(batch, TestJsonContext.Default.Numbered, Url, parallel: true, default);
                 await using (enumerator)
                 {
                     for (var i = 0; i < 10; i++)
@@ -351,7 +351,7 @@ public sealed class SlicedBodyDecodingTests
         var received = new List<Numbered>();
         using var batch = Batch(new StreamContentWithLength(stream, 2 * 1024 * 1024));
 
-        var enumerator = await BatchDecoder.OpenItemsAsync(batch, TestJsonContext.Default.Numbered, Url, cts.Token);
+        var enumerator = await BatchDecoder.OpenItemsAsync(batch, TestJsonContext.Default.Numbered, Url, parallel: true, cts.Token);
         await using (enumerator)
         {
             Assert.True(await enumerator.MoveNextAsync().AsTask().WaitAsync(TestTimeouts.Hang));
