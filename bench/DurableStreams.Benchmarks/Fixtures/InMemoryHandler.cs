@@ -18,26 +18,50 @@ public sealed class InMemoryHandler : HttpMessageHandler
     /// <summary>Bytes of the last POST body, so the encoding cannot be optimised away.</summary>
     public long PostedBytes { get; private set; }
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request };
         response.Headers.TryAddWithoutValidation("Stream-Next-Offset", "0000000000000001_0000000000000100");
         if (request.Method == HttpMethod.Post)
         {
-            // The SDK hands over an already-encoded body; its length is enough (reading it would add a copy).
-            PostedBytes = request.Content?.Headers.ContentLength ?? 0;
+            // The body is written out, as a socket handler would: content that encodes while it is sent
+            // does its work here, so every client pays for its encoding in full.
+            var sink = new CountingSink();
+            if (request.Content is not null) await request.Content.CopyToAsync(sink, cancellationToken).ConfigureAwait(false);
+            PostedBytes = sink.Length;
             response.StatusCode = HttpStatusCode.NoContent;
             response.Content = new ByteArrayContent([]);
-            return Task.FromResult(response);
+            return response;
         }
 
         var sse = request.RequestUri!.Query.Contains("live=sse", StringComparison.Ordinal);
         response.Content = new ByteArrayContent(sse ? SseBody : ReadBody);
         response.Content.Headers.ContentType = sse ? EventStream : Json;
         if (!sse) response.Headers.TryAddWithoutValidation("Stream-Up-To-Date", "true");
-        return Task.FromResult(response);
+        return response;
     }
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
         SendAsync(request, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>A write-only stream that keeps only the count of bytes written to it.</summary>
+    private sealed class CountingSink : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => Position;
+        public override long Position { get; set; }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Position += count;
+        public override void Write(ReadOnlySpan<byte> buffer) => Position += buffer.Length;
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Position += buffer.Length;
+            return ValueTask.CompletedTask;
+        }
+    }
 }
