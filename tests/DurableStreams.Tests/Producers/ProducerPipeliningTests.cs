@@ -9,20 +9,23 @@ namespace DurableStreams.Tests.Producers;
 /// </summary>
 public sealed class ProducerPipeliningTests
 {
+    /// <summary>A server that holds seq 0 back until <paramref name="until"/>, and reports when seq 1 is answered 409.</summary>
+    private static FakeProducerServer SeqZeroHeldBack(Task until, TaskCompletionSource laterRejected) => new()
+    {
+        BeforeProcessing = (_, _, seq) => seq == 0 ? until : Task.CompletedTask,
+        AfterProcessing = (_, _, seq, status) =>
+        {
+            if (seq == 1 && status == HttpStatusCode.Conflict) laterRejected.TrySetResult();
+            return Task.CompletedTask;
+        },
+    };
+
     [Fact]
     public async Task Gap_from_an_overtaken_batch_is_recovered_by_resending_after_the_earlier_one()
     {
+        // Seq 0 is delayed until seq 1 has overtaken it and been answered 409 (expected 0).
         var laterRejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var server = new FakeProducerServer
-        {
-            // Seq 0 is delayed until seq 1 has overtaken it and been answered 409 (expected 0).
-            BeforeProcessing = (_, _, seq) => seq == 0 ? laterRejected.Task : Task.CompletedTask,
-            AfterProcessing = (_, _, seq, status) =>
-            {
-                if (seq == 1 && status == HttpStatusCode.Conflict) laterRejected.TrySetResult();
-                return Task.CompletedTask;
-            },
-        };
+        var server = SeqZeroHeldBack(until: laterRejected.Task, laterRejected);
         var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = 5; o.MaxBatchItems = 1; });
         using var _ = fake;
 
@@ -71,15 +74,7 @@ public sealed class ProducerPipeliningTests
         // Sent meanwhile, a new batch would reach the server before the resend and be refused too.
         var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var laterRejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var server = new FakeProducerServer
-        {
-            BeforeProcessing = (_, _, seq) => seq == 0 ? releaseFirst.Task : Task.CompletedTask,
-            AfterProcessing = (_, _, seq, status) =>
-            {
-                if (seq == 1 && status == HttpStatusCode.Conflict) laterRejected.TrySetResult();
-                return Task.CompletedTask;
-            },
-        };
+        var server = SeqZeroHeldBack(until: releaseFirst.Task, laterRejected);
         var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = 5; o.MaxBatchItems = 1; });
         using var _ = fake;
 
