@@ -270,6 +270,27 @@ public sealed class EmbeddedServerTests
     }
 
     [Fact]
+    public async Task Sse_data_event_and_its_control_event_arrive_in_one_chunk()
+    {
+        // A reader that stops after the first complete event must not be left holding data without the
+        // control event that commits it (the server conformance suite's SSE helper reads this way).
+        await using var server = await DurableStreamsServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var ct = TestContext.Current.CancellationToken;
+        await http.PutAsync("pair", new StringContent("[{\"a\":1}]", Encoding.UTF8, "application/json"), ct);
+
+        using var response = await http.GetAsync("pair?offset=-1&live=sse", HttpCompletionOption.ResponseHeadersRead, ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        var buffer = new byte[64 * 1024];
+        var read = await body.ReadAsync(buffer, ct); // a chunked body's read ends at its chunk
+
+        var first = Encoding.UTF8.GetString(buffer, 0, read);
+        Assert.StartsWith("event: data\ndata:[{\"a\":1}]\n\n", first);
+        Assert.Contains("\n\nevent: control\ndata:{\"streamNextOffset\":", first);
+        Assert.EndsWith("}\n\n", first);
+    }
+
+    [Fact]
     public async Task Stopping_the_server_ends_open_sse_reads_cleanly()
     {
         var server = await DurableStreamsServer.StartAsync();

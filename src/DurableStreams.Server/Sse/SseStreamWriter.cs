@@ -35,7 +35,7 @@ internal sealed class SseStreamWriter(
         if (base64) response.Headers[StreamHeaders.SseDataEncoding] = "base64";
         await response.StartAsync(aborted).ConfigureAwait(false);
         if (FaultInjector.SseEvent(context) is { } injected)
-            await WriteEventAsync(response, injected.EventType, injected.Data, aborted).ConfigureAwait(false);
+            await SendAsync(response, AppendEvent(new StringBuilder(), injected.EventType, injected.Data), aborted).ConfigureAwait(false);
 
         var offset = startOffset;
         var deadline = clock.GetUtcNow() + options.SseConnectionLifetime;
@@ -47,19 +47,22 @@ internal sealed class SseStreamWriter(
             if (read.Status != LookupStatus.Found) break;
             var stream = read.Stream!;
 
-            // One data event per batch, always followed by its control event.
+            // One data event per batch, always followed by its control event. Both go out in one write, so a
+            // reader never holds a batch without the control event that commits it (nor stops between them).
+            var events = new StringBuilder();
             if (read.Messages.Count > 0)
             {
                 var payload = base64
                     ? Convert.ToBase64String(MessageBodies.Format(stream.ContentType, read.Messages))
                     : Encoding.UTF8.GetString(MessageBodies.Format(stream.ContentType, read.Messages));
-                await WriteEventAsync(response, "data", payload, aborted).ConfigureAwait(false);
+                AppendEvent(events, "data", payload);
                 offset = read.Messages[^1].Offset;
             }
             if (read.Messages.Count == 0) offset = Offsets.Compare(offset, stream.TailOffset) > 0 ? offset : stream.TailOffset;
 
             var eof = read.UpToDate && stream.Closed && offset == stream.TailOffset;
-            await WriteEventAsync(response, "control", Control(offset, eof ? null : cursors.Next(clientCursor), read.UpToDate, eof), aborted).ConfigureAwait(false);
+            AppendEvent(events, "control", Control(offset, eof ? null : cursors.Next(clientCursor), read.UpToDate, eof));
+            await SendAsync(response, events, aborted).ConfigureAwait(false);
             if (eof) break;
             if (!read.UpToDate) continue;
 
@@ -84,13 +87,17 @@ internal sealed class SseStreamWriter(
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>One event; every line of a multi-line payload gets its own "data:" field.</summary>
-    private static async Task WriteEventAsync(HttpResponse response, string type, string payload, CancellationToken cancellationToken)
+    /// <summary>Appends one event; every line of a multi-line payload gets its own "data:" field.</summary>
+    private static StringBuilder AppendEvent(StringBuilder builder, string type, string payload)
     {
-        var builder = new StringBuilder().Append("event: ").Append(type).Append('\n');
+        builder.Append("event: ").Append(type).Append('\n');
         foreach (var line in payload.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n')) builder.Append("data:").Append(line).Append('\n');
-        builder.Append('\n');
-        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(builder.ToString()), cancellationToken).ConfigureAwait(false);
+        return builder.Append('\n');
+    }
+
+    private static async Task SendAsync(HttpResponse response, StringBuilder events, CancellationToken cancellationToken)
+    {
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(events.ToString()), cancellationToken).ConfigureAwait(false);
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
