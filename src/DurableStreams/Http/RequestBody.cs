@@ -6,9 +6,6 @@ namespace DurableStreams.Http;
 /// </summary>
 internal abstract class RequestBody
 {
-    /// <summary>Exact byte count of the body.</summary>
-    public abstract long Length { get; }
-
     /// <summary>New content over the same bytes; the caller (the request message) owns it.</summary>
     public abstract HttpContent CreateContent();
 
@@ -17,7 +14,6 @@ internal abstract class RequestBody
 
     private sealed class MemoryBody(ReadOnlyMemory<byte> data) : RequestBody
     {
-        public override long Length => data.Length;
         public override HttpContent CreateContent() => new ReadOnlyMemoryContent(data);
     }
 }

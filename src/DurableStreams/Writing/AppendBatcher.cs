@@ -120,7 +120,6 @@ internal sealed class AppendBatcher
     /// <summary>The POST body of a batch: JSON values wrapped in one array, other data concatenated.</summary>
     public static RequestBody Body(IReadOnlyList<PendingAppend> batch, bool json)
     {
-        if (!json && batch.Count == 1) return RequestBody.FromMemory(batch[0].Data);
         var items = new ReadOnlyMemory<byte>[batch.Count];
         for (var i = 0; i < items.Length; i++) items[i] = batch[i].Data;
         return new BatchBody(items, json);

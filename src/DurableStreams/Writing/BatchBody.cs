@@ -14,10 +14,7 @@ internal sealed class BatchBody : RequestBody
     {
         _items = items;
         _json = json;
-        Length = BatchContent.LengthOf(items, json);
     }
-
-    public override long Length { get; }
 
     // A single raw item needs no framing: send its bytes as they are.
     public override HttpContent CreateContent() =>

@@ -26,7 +26,7 @@ internal sealed class BatchContent : HttpContent
     }
 
     /// <summary>Bytes the content writes for <paramref name="items"/>.</summary>
-    public static long LengthOf(IReadOnlyList<ReadOnlyMemory<byte>> items, bool json)
+    private static long LengthOf(IReadOnlyList<ReadOnlyMemory<byte>> items, bool json)
     {
         long length = json ? items.Count + 1 : 0; // brackets and separators
         for (var i = 0; i < items.Count; i++) length += items[i].Length;
