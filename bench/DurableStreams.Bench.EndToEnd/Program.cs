@@ -63,6 +63,7 @@ await FillAsync(adminClient, catchUpUrl, options.Messages);
 // Warm-up: JIT, connection pools and the server's code paths; nothing recorded. A quick run's rounds are
 // small, so it warms up three times: with one, the decoder was still running code the JIT had not yet
 // recompiled at tier 1 (client CPU per message twice a full run's).
+const int WarmAppendRuns = 3, WarmProducerRuns = 20;
 for (var warmup = 0; warmup < (options.Quick ? 3 : 1); warmup++) await RoundAsync(-1, warm: true);
 for (var round = 0; round < options.Rounds; round++)
 {
@@ -93,9 +94,13 @@ async Task RoundAsync(int round, bool warm)
     IClientScenarios[] order = round % 2 == 0 ? [sdk, ts] : [ts, sdk];
     var tag = warm ? "warm" : round.ToString();
 
+    // The warm-up repeats the writes: a measured write lasts only 0.1–1 s, and .NET's tiered JIT went on
+    // recompiling the producer's path for about 20 runs (2 s), competing with the server for the two
+    // cores: SDK producer runs took 100–120 ms before that and 75–95 ms after (RESULTS.md).
     foreach (var client in order)
+    for (var run = 0; run < (warm ? WarmAppendRuns : 1); run++)
     {
-        var url = await CreateAsync($"/bench/append-{client.Name}-{tag}");
+        var url = await CreateAsync($"/bench/append-{client.Name}-{tag}-{run}");
         var cpu = serverCpu.Now();
         var result = await client.AppendAsync(url, messages, options.Callers);
         var busy = (serverCpu.Now() - cpu).TotalMilliseconds / result.WallMs * 100;
@@ -107,10 +112,11 @@ async Task RoundAsync(int round, bool warm)
     }
 
     foreach (var client in order)
+    for (var run = 0; run < (warm ? WarmProducerRuns : 1); run++)
     {
-        var url = await CreateAsync($"/bench/producer-{client.Name}-{tag}");
+        var url = await CreateAsync($"/bench/producer-{client.Name}-{tag}-{run}");
         var cpu = serverCpu.Now();
-        var result = await client.ProducerAsync(url, messages, options.Callers, $"{client.Name}-{tag}");
+        var result = await client.ProducerAsync(url, messages, options.Callers, $"{client.Name}-{tag}-{run}");
         var busy = (serverCpu.Now() - cpu).TotalMilliseconds / result.WallMs * 100;
         await VerifyAsync(client, "producer", url, messages);
         if (warm) continue;

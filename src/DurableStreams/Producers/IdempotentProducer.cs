@@ -46,6 +46,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
     // Batches answered with a sequence gap and not yet resent successfully. While any is waiting, new
     // batches would only reach the server ahead of the resend and be refused in turn, so none start.
     private int _recovering;
+    private readonly PipelineWindow _window;
 
     internal IdempotentProducer(DurableStream stream, DurableStreamClient client, IdempotentProducerOptions options)
     {
@@ -55,6 +56,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
         _client = client;
         _options = options.Clone();
         _epoch = options.Epoch;
+        _window = new PipelineWindow(options.MaxInFlight);
     }
 
     /// <summary>The producer identity.</summary>
@@ -206,7 +208,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
 
     // Until the epoch is confirmed by a success, auto-claim needs one request at a time,
     // or every pipelined batch would be fenced and race to claim.
-    private int InFlightLimit => _options.AutoClaim && !_epochConfirmed ? 1 : _options.MaxInFlight;
+    private int InFlightLimit => _options.AutoClaim && !_epochConfirmed ? 1 : _window.Size;
 
     private async Task LingerAsync()
     {
@@ -290,6 +292,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
                             if (++_claims > MaxConsecutiveClaims) throw;
                             _epoch = Math.Max(_epoch + 1, (stale.CurrentEpoch ?? _epoch) + 1);
                             _nextSeq = 0;
+                            _window.NewEpoch();
                             _epochConfirmed = false;
                         }
                         claimed = _epoch;
@@ -312,6 +315,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
                     {
                         if (!batch.Recovering)
                         {
+                            if (batch.Epoch == _epoch) _window.Reordered(batch.Seq, _nextSeq);
                             batch.Recovering = true;
                             _recovering++;
                         }
@@ -324,16 +328,16 @@ public sealed class IdempotentProducer : IAsyncDisposable
                         if (_failure is not null) ExceptionDispatchInfo.Throw(_failure);
                 }
             }
-            Complete(batch, null);
+            Complete(batch, null, gaps > 0);
         }
         catch (Exception ex)
         {
-            Complete(batch, ex);
+            Complete(batch, ex, false);
         }
         Pump();
     }
 
-    private void Complete(ProducerBatch batch, Exception? error)
+    private void Complete(ProducerBatch batch, Exception? error, bool reordered)
     {
         TaskCompletionSource? idle = null, capacity;
         lock (_gate)
@@ -346,6 +350,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
             {
                 if (batch.Epoch == _epoch) _epochConfirmed = true;
                 _claims = 0;
+                if (!reordered) _window.CompletedInOrder();
             }
             else _failure ??= error;
             if (_failure is not null)

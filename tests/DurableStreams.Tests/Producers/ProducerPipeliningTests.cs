@@ -114,4 +114,46 @@ public sealed class ProducerPipeliningTests
         // concatenation is what must be exact.
         Assert.Equal(string.Concat(Enumerable.Range(0, 60).Select(i => $"{i};")), string.Concat(server.Stored));
     }
+
+    [Fact]
+    public async Task After_a_reordering_fewer_batches_are_sent_at_once()
+    {
+        // Seq 1 overtakes seq 0 and is refused; from then on the server must never hold more than
+        // half of MaxInFlight at once while the queued batches drain.
+        const int MaxInFlight = 4;
+        var laterRejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int current = 0, peakAfterGap = 0;
+        var server = new FakeProducerServer
+        {
+            BeforeProcessing = async (_, _, seq) =>
+            {
+                var now = Interlocked.Increment(ref current);
+                if (laterRejected.Task.IsCompleted && seq >= MaxInFlight) InterlockedMax(ref peakAfterGap, now);
+                if (seq == 0) await laterRejected.Task;
+                else await Task.Delay(20); // long enough that the client always has the window full
+            },
+            AfterProcessing = (_, _, seq, status) =>
+            {
+                Interlocked.Decrement(ref current);
+                if (seq == 1 && status == HttpStatusCode.Conflict) laterRejected.TrySetResult();
+                return Task.CompletedTask;
+            },
+        };
+        var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = MaxInFlight; o.MaxBatchItems = 1; });
+        using var _ = fake;
+
+        // Fewer than MaxInFlight * CompletionsPerStep batches after the gap: the window cannot widen back.
+        var items = Enumerable.Range(0, 12).Select(i => $"{i};").ToList();
+        foreach (var item in items) await producer.AppendAsync(item);
+        await producer.FlushAsync().WaitAsync(TestTimeouts.Hang);
+
+        Assert.Equal(items, server.Stored);
+        Assert.InRange(peakAfterGap, 1, MaxInFlight / 2);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
+    }
 }
