@@ -129,7 +129,11 @@ public sealed class ProducerPipeliningTests
             {
                 var now = Interlocked.Increment(ref current);
                 if (laterRejected.Task.IsCompleted && seq >= MaxInFlight) InterlockedMax(ref peakAfterGap, now);
-                if (seq == 0) await laterRejected.Task;
+                if (seq == 0)
+                {
+                    await laterRejected.Task;
+                    await Task.Delay(200); // let the client take in the 409 before a slot frees up
+                }
                 else await Task.Delay(20); // long enough that the client always has the window full
             },
             AfterProcessing = (_, _, seq, status) =>
@@ -142,8 +146,9 @@ public sealed class ProducerPipeliningTests
         var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = MaxInFlight; o.MaxBatchItems = 1; });
         using var _ = fake;
 
-        // Fewer than MaxInFlight * CompletionsPerStep batches after the gap: the window cannot widen back.
-        var items = Enumerable.Range(0, 12).Select(i => $"{i};").ToList();
+        // Widening from 2 back to 3 takes 2 × CompletionsPerStep = 8 in-order completions; after the halving
+        // there are at most 7 here (seq 0, then 4 to 9; 1 to 3 were refused).
+        var items = Enumerable.Range(0, 10).Select(i => $"{i};").ToList();
         foreach (var item in items) await producer.AppendAsync(item);
         await producer.FlushAsync().WaitAsync(TestTimeouts.Hang);
 
