@@ -19,6 +19,7 @@ namespace DurableStreams;
 public sealed class IdempotentProducer : IAsyncDisposable
 {
     private const int MaxGapRecoveries = 100;
+    private const int RefusalsBeforeBackoff = 3;
     private const int MaxConsecutiveClaims = 5;
 
     private readonly DurableStream _stream;
@@ -43,9 +44,10 @@ public sealed class IdempotentProducer : IAsyncDisposable
     private TaskCompletionSource _idle = NewCompleted();
     private TaskCompletionSource _capacity = NewCompleted();
     private Task<CloseResult>? _close;
-    // Batches answered with a sequence gap and not yet resent successfully. While any is waiting, new
-    // batches would only reach the server ahead of the resend and be refused in turn, so none start.
-    private int _recovering;
+    // Batches answered with a sequence gap, in (epoch, seq) order, waiting until the server has answered
+    // every batch before them; they then go out again together. While any waits, a new batch would only
+    // reach the server ahead of the resends and be refused in turn, so none start.
+    private readonly List<ProducerBatch> _parked = [];
     private readonly PipelineWindow _window;
 
     internal IdempotentProducer(DurableStream stream, DurableStreamClient client, IdempotentProducerOptions options)
@@ -183,7 +185,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
     }
 
     // Caller holds the lock. An empty buffer always takes the next message, however large.
-    private bool HasRoomFor(int bytes) => _bufferedBytes == 0 || _bufferedBytes + bytes <= _options.MaxBufferedBytes;
+    private bool HasRoomFor(int bytes) => _bufferedBytes == 0 || _bufferedBytes + bytes <= _options.BufferLimit;
 
     /// <summary>Adds to the open batch (caller holds the lock); true when <see cref="Pump"/> may have something to send now.</summary>
     private bool Add(byte[] data)
@@ -236,16 +238,20 @@ public sealed class IdempotentProducer : IAsyncDisposable
         _openBytes = 0;
     }
 
-    /// <summary>Starts as many sealed batches as the in-flight limit allows.</summary>
+    /// <summary>Resends parked batches once they may go, then starts as many sealed batches as the in-flight limit allows.</summary>
     private void Pump()
     {
+        List<ProducerBatch>? resends;
+        lock (_gate) resends = TakeResendable();
+        // Started in sequence order, so their requests are written in that order as far as free connections allow.
+        if (resends is not null) foreach (var resend in resends) _ = SendAsync(resend);
         while (true)
         {
             ProducerBatch batch;
             lock (_gate)
             {
                 if (_inFlight.Count >= InFlightLimit || _failure is not null) return;
-                if (_fenced.Count == 0 && _recovering > 0) return;
+                if (_fenced.Count == 0 && _parked.Count > 0) return;
                 if (_fenced.Count > 0)
                 {
                     // Resend fenced batches first, in order, once every request of the fenced epoch has
@@ -269,11 +275,38 @@ public sealed class IdempotentProducer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// All parked batches, once no batch numbered before the first of them is still unanswered (caller
+    /// holds the lock). Resending them together costs one round trip per reordering rather than one per
+    /// refused batch; one overtaken again is simply refused and parked again. After a failure they are
+    /// all released, to fail.
+    /// </summary>
+    private List<ProducerBatch>? TakeResendable()
+    {
+        if (_parked.Count == 0) return null;
+        var first = _parked[0];
+        if (_failure is null)
+            foreach (var waiting in _inFlight.Values)
+                if (!waiting.Parked && (waiting.Epoch, waiting.Seq).CompareTo((first.Epoch, first.Seq)) < 0) return null;
+        var resends = new List<ProducerBatch>(_parked);
+        _parked.Clear();
+        foreach (var resend in resends) resend.Parked = false;
+        return resends;
+    }
+
     private async Task SendAsync(ProducerBatch batch)
     {
         try
         {
-            var gaps = 0;
+            if (batch.Refusals > 0)
+            {
+                lock (_gate)
+                    if (_failure is not null) ExceptionDispatchInfo.Throw(_failure);
+                // The server keeps asking for a batch it has already acknowledged (it lost state?):
+                // give it a moment rather than spin on refusals.
+                if (batch.Refusals > RefusalsBeforeBackoff)
+                    await Task.Delay(TimeSpan.FromMilliseconds(5), _client.Options.TimeProvider).ConfigureAwait(false);
+            }
             while (true)
             {
                 try
@@ -296,8 +329,8 @@ public sealed class IdempotentProducer : IAsyncDisposable
                             _epochConfirmed = false;
                         }
                         claimed = _epoch;
-                        EndRecovery(batch);
                         _inFlight.Remove((batch.Epoch, batch.Seq));
+                        batch.Refusals = 0; // numbered afresh under the claimed epoch
                         var at = _fenced.FindIndex(f => (f.Epoch, f.Seq).CompareTo((batch.Epoch, batch.Seq)) > 0);
                         _fenced.Insert(at < 0 ? _fenced.Count : at, batch);
                     }
@@ -305,30 +338,22 @@ public sealed class IdempotentProducer : IAsyncDisposable
                     Pump(); // the batch is resent from the fenced queue under the claimed epoch
                     return;
                 }
-                catch (ProducerSequenceGapException gap) when (gap.ExpectedSeq < batch.Seq && gaps++ < MaxGapRecoveries)
+                catch (ProducerSequenceGapException gap) when (gap.ExpectedSeq < batch.Seq && batch.Refusals < MaxGapRecoveries)
                 {
-                    // An earlier batch of ours has not arrived yet: wait for it, then resend this one.
-                    // The batch just before ours goes first (it may be resending too), so resends
-                    // reach the server in sequence order.
-                    ProducerBatch? earlier;
+                    // An earlier batch of ours has not reached the server yet: park this one until
+                    // every earlier one is answered, then resend it (Pump).
                     lock (_gate)
                     {
-                        if (!batch.Recovering)
-                        {
-                            if (batch.Epoch == _epoch) _window.Reordered(batch.Seq, _nextSeq);
-                            batch.Recovering = true;
-                            _recovering++;
-                        }
-                        if (!_inFlight.TryGetValue((batch.Epoch, batch.Seq - 1), out earlier))
-                            _inFlight.TryGetValue((batch.Epoch, gap.ExpectedSeq!.Value), out earlier);
+                        if (batch.Refusals++ == 0 && batch.Epoch == _epoch) _window.Reordered(batch.Seq, _nextSeq);
+                        batch.Parked = true;
+                        var at = _parked.FindIndex(p => (p.Epoch, p.Seq).CompareTo((batch.Epoch, batch.Seq)) > 0);
+                        _parked.Insert(at < 0 ? _parked.Count : at, batch);
                     }
-                    if (earlier is not null) await earlier.Done.Task.ConfigureAwait(false);
-                    else await Task.Delay(TimeSpan.FromMilliseconds(5), _client.Options.TimeProvider).ConfigureAwait(false);
-                    lock (_gate)
-                        if (_failure is not null) ExceptionDispatchInfo.Throw(_failure);
+                    Pump();
+                    return;
                 }
             }
-            Complete(batch, null, gaps > 0);
+            Complete(batch, null, batch.Refusals > 0);
         }
         catch (Exception ex)
         {
@@ -342,7 +367,6 @@ public sealed class IdempotentProducer : IAsyncDisposable
         TaskCompletionSource? idle = null, capacity;
         lock (_gate)
         {
-            EndRecovery(batch);
             _inFlight.Remove((batch.Epoch, batch.Seq));
             _bufferedBytes -= batch.Bytes;
             _outstandingBatches--;
@@ -355,12 +379,11 @@ public sealed class IdempotentProducer : IAsyncDisposable
             else _failure ??= error;
             if (_failure is not null)
             {
-                // Nothing after a failed batch can land in order; fail what is still waiting.
+                // Nothing after a failed batch can land in order: drop what is still waiting (flush reports the failure).
                 foreach (var waiting in _fenced.Concat(_sealed))
                 {
                     _bufferedBytes -= waiting.Bytes;
                     _outstandingBatches--;
-                    waiting.Done.TrySetException(_failure);
                 }
                 _fenced.Clear();
                 _sealed.Clear();
@@ -368,18 +391,8 @@ public sealed class IdempotentProducer : IAsyncDisposable
             if (_outstandingBatches == 0 && _open.Count == 0 || _failure is not null && _inFlight.Count == 0) idle = _idle;
             capacity = _capacity;
         }
-        if (error is null) batch.Done.TrySetResult();
-        else batch.Done.TrySetException(error);
         capacity.TrySetResult();
         idle?.TrySetResult();
-    }
-
-    // Caller holds the lock.
-    private void EndRecovery(ProducerBatch batch)
-    {
-        if (!batch.Recovering) return;
-        batch.Recovering = false;
-        _recovering--;
     }
 
     private async Task<HttpResponseMessage> PostAsync(ProducerBatch batch, bool close, CancellationToken cancellationToken)

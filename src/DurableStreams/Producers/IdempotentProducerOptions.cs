@@ -32,8 +32,16 @@ public sealed class IdempotentProducerOptions
     /// <summary>Most messages in one request. Default 10,000.</summary>
     public int MaxBatchItems { get; set; } = 10_000;
 
-    /// <summary>Bytes buffered or in flight before <see cref="IdempotentProducer.AppendAsync(ReadOnlyMemory{byte}, CancellationToken)"/> waits. Default 64 MiB.</summary>
-    public long MaxBufferedBytes { get; set; } = 64L * 1024 * 1024;
+    /// <summary>
+    /// Bytes buffered or in flight before <see cref="IdempotentProducer.AppendAsync(ReadOnlyMemory{byte}, CancellationToken)"/>
+    /// waits. Default (null): twice what <see cref="MaxInFlight"/> full batches hold, 1.75 MiB with the
+    /// other defaults. That keeps the pipeline full; a larger buffer only lets callers run far ahead,
+    /// and their work then delays the continuations that send and acknowledge (bench/RESULTS.md).
+    /// </summary>
+    public long? MaxBufferedBytes { get; set; }
+
+    // The limit in force: the explicit one, or the default derived from the pipeline's size.
+    internal long BufferLimit => MaxBufferedBytes ?? 2L * MaxInFlight * MaxBatchBytes;
 
     /// <summary>Extra headers on every producer request.</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; set; }
@@ -47,7 +55,7 @@ public sealed class IdempotentProducerOptions
         if (Linger < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Linger), Linger, "Linger must not be negative.");
         if (MaxBatchBytes <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBatchBytes), MaxBatchBytes, "MaxBatchBytes must be positive.");
         if (MaxBatchItems <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBatchItems), MaxBatchItems, "MaxBatchItems must be positive.");
-        if (MaxBufferedBytes <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBufferedBytes), MaxBufferedBytes, "MaxBufferedBytes must be positive.");
+        if (MaxBufferedBytes is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBufferedBytes), MaxBufferedBytes, "MaxBufferedBytes must be positive.");
     }
 
     internal IdempotentProducerOptions Clone() => (IdempotentProducerOptions)MemberwiseClone();

@@ -22,11 +22,11 @@ internal sealed class ProducerBatch : IReadOnlyList<ReadOnlyMemory<byte>>
     public long Epoch { get; set; }
     public long Seq { get; set; }
 
-    /// <summary>Answered with a sequence gap and waiting to be resent (guarded by the producer's lock).</summary>
-    public bool Recovering { get; set; }
+    /// <summary>How many times the server refused it as overtaken (sequence gap); guarded by the producer's lock.</summary>
+    public int Refusals { get; set; }
 
-    /// <summary>Completes when the server has stored (or deduplicated) the batch, or it failed for good.</summary>
-    public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Refused as overtaken and waiting for the batches before it to be answered; guarded by the producer's lock.</summary>
+    public bool Parked { get; set; }
 
     public int Count => _items.Count;
 

@@ -35,6 +35,29 @@ public sealed class ProducerBackPressureTests
     }
 
     [Fact]
+    public async Task Without_a_limit_set_the_buffer_holds_twice_what_the_in_flight_batches_carry()
+    {
+        // One batch of at most 4 bytes in flight: the default limit is 2 × 1 × 4 = 8 bytes.
+        var firstHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = new FakeProducerServer { BeforeProcessing = (_, _, seq) => seq == 0 ? firstHeld.Task : Task.CompletedTask };
+        var (fake, producer) = ProducerHarness.Create(server, o => o.MaxBatchBytes = 4);
+        using var _ = fake;
+
+        await producer.AppendAsync("AAAA"); // a full batch, sent and held
+        await server.Handler.WaitUntilAsync(r => r.Count == 1, "the first batch");
+        await producer.AppendAsync("BBBB").AsTask().WaitAsync(TestTimeouts.Hang); // 8 bytes: still fits
+        var blocked = producer.AppendAsync("CCCC").AsTask(); // 12 would not
+
+        var winner = await Task.WhenAny(blocked, Task.Delay(TimeSpan.FromMilliseconds(300)));
+        Assert.NotSame(blocked, winner);
+
+        firstHeld.SetResult();
+        await blocked.WaitAsync(TestTimeouts.Hang);
+        await producer.FlushAsync().WaitAsync(TestTimeouts.Hang);
+        Assert.Equal("AAAABBBBCCCC", string.Concat(server.Stored));
+    }
+
+    [Fact]
     public async Task A_waiting_append_can_be_cancelled_and_its_data_is_never_sent()
     {
         var firstHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

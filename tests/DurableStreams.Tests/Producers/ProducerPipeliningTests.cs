@@ -92,6 +92,51 @@ public sealed class ProducerPipeliningTests
     }
 
     [Fact]
+    public async Task Batches_refused_together_are_resent_together_once_the_earlier_one_is_stored()
+    {
+        // Seqs 1-3 all reach the server before seq 0 and are refused; seq 0 is held until then. Once
+        // it is stored, the three resends go out at once rather than each waiting for the one before
+        // it to be answered.
+        var arrived = 0;
+        var allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var refused = 0;
+        var allRefused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int current = 0, peakResends = 0;
+        var server = new FakeProducerServer
+        {
+            BeforeProcessing = async (_, _, seq) =>
+            {
+                if (seq == 0) await allRefused.Task;
+                else if (!allRefused.Task.IsCompleted)
+                {
+                    if (Interlocked.Increment(ref arrived) == 3) allArrived.TrySetResult();
+                    await allArrived.Task;
+                }
+                else
+                {
+                    InterlockedMax(ref peakResends, Interlocked.Increment(ref current));
+                    await Task.Delay(100); // a resend stays on the server long enough to overlap the next
+                    Interlocked.Decrement(ref current);
+                }
+            },
+            AfterProcessing = (_, _, seq, status) =>
+            {
+                if (seq > 0 && status == HttpStatusCode.Conflict && Interlocked.Increment(ref refused) == 3) allRefused.TrySetResult();
+                return Task.CompletedTask;
+            },
+        };
+        var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = 4; o.MaxBatchItems = 1; });
+        using var _ = fake;
+
+        var items = Enumerable.Range(0, 4).Select(i => $"{i};").ToList();
+        foreach (var item in items) await producer.AppendAsync(item);
+        await producer.FlushAsync().WaitAsync(TestTimeouts.Hang);
+
+        Assert.Equal(items, server.Stored);
+        Assert.True(peakResends > 1, $"resends overlapped at most {peakResends} at a time");
+    }
+
+    [Fact]
     public async Task Many_batches_in_flight_with_random_reordering_are_stored_once_in_order()
     {
         var random = new Random(7);
