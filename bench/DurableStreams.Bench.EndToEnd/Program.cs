@@ -1,3 +1,4 @@
+using System.Runtime;
 using System.Text.Json;
 using DurableStreams;
 using DurableStreams.Bench.EndToEnd;
@@ -60,21 +61,38 @@ var rawServerBusy = new List<double>();
 var catchUpUrl = server.BaseUrl + "/bench/catch-up";
 await FillAsync(adminClient, catchUpUrl, options.Messages);
 
-// Warm-up: JIT, connection pools and the server's code paths; nothing recorded. A quick run's rounds are
-// small, so it warms up three times: with one, the decoder was still running code the JIT had not yet
-// recompiled at tier 1 (client CPU per message twice a full run's).
-const int WarmAppendRuns = 3, WarmProducerRuns = 20;
-for (var warmup = 0; warmup < (options.Quick ? 3 : 1); warmup++) await RoundAsync(-1, warm: true);
+// Warm-up: JIT, connection pools and the server's code paths; nothing recorded. Whole rounds repeat
+// until .NET's tiered JIT has settled (a round compiles at most QuietRoundMethods methods): its
+// background recompilation competes with the server for the two cores, and after a single warm-up
+// round it was still compiling up to 100 methods (54 ms of JIT time) during a measured producer run.
+// A quick run's rounds are small, so it warms up at least three times.
+const int WarmAppendRuns = 3, WarmProducerRuns = 20, QuietRoundMethods = 10, MaxWarmRounds = 6;
+for (var warmup = 1; ; warmup++)
+{
+    var compiledBefore = JitInfo.GetCompiledMethodCount();
+    await RoundAsync(-1, warm: true);
+    var compiled = JitInfo.GetCompiledMethodCount() - compiledBefore;
+    Console.WriteLine($"warm-up round {warmup}: the JIT compiled {compiled} methods; load {Report.Load()}");
+    if (warmup >= (options.Quick ? 3 : 1) && compiled <= QuietRoundMethods || warmup == MaxWarmRounds)
+    {
+        run["warmupRounds"] = $"{warmup} (the last compiled {compiled} methods)";
+        break;
+    }
+}
+var jitMethods = JitInfo.GetCompiledMethodCount();
+var jitTime = JitInfo.GetCompilationTime();
 for (var round = 0; round < options.Rounds; round++)
 {
     await RoundAsync(round, warm: false);
     Console.WriteLine($"round {round + 1}/{options.Rounds} done; load {Report.Load()}");
 }
+run["jitDuringMeasuredRounds"] =
+    $"{JitInfo.GetCompiledMethodCount() - jitMethods} methods, {(JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:0} ms";
 
 run["loadAtEnd"] = Report.Load();
 run["finishedUtc"] = DateTimeOffset.UtcNow.ToString("u");
 Console.WriteLine();
-Console.WriteLine($"load at start {run["loadAtStart"]}, at end {run["loadAtEnd"]}");
+Console.WriteLine($"load at start {run["loadAtStart"]}, at end {run["loadAtEnd"]}; warm-up rounds {run["warmupRounds"]}; JIT during the measured rounds: {run["jitDuringMeasuredRounds"]}");
 Console.WriteLine(Report.Table(metrics));
 Console.WriteLine($"raw fetch: server CPU / wall {Stats.Median(rawServerBusy):0}% of a core");
 run["rawFetchServerCpuPercent"] = $"{Stats.Median(rawServerBusy):0}";
