@@ -8,14 +8,17 @@ namespace DurableStreams.Tests.Producers;
 /// </summary>
 public sealed class ProducerBackPressureTests
 {
+    /// <summary>A server that holds seq 0 until the returned source is completed.</summary>
+    private static (FakeProducerServer Server, TaskCompletionSource Release) FirstBatchHeld()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (new FakeProducerServer { BeforeProcessing = (_, _, seq) => seq == 0 ? release.Task : Task.CompletedTask }, release);
+    }
+
     [Fact]
     public async Task Append_waits_while_the_buffer_is_full_and_resumes_after_an_ack()
     {
-        var firstHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var server = new FakeProducerServer
-        {
-            BeforeProcessing = (_, _, seq) => seq == 0 ? firstHeld.Task : Task.CompletedTask,
-        };
+        var (server, firstHeld) = FirstBatchHeld();
         var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxBufferedBytes = 10; o.MaxInFlight = 5; });
         using var _ = fake;
 
@@ -38,8 +41,7 @@ public sealed class ProducerBackPressureTests
     public async Task Without_a_limit_set_the_buffer_holds_twice_what_the_in_flight_batches_carry()
     {
         // One batch of at most 4 bytes in flight: the default limit is 2 × 1 × 4 = 8 bytes.
-        var firstHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var server = new FakeProducerServer { BeforeProcessing = (_, _, seq) => seq == 0 ? firstHeld.Task : Task.CompletedTask };
+        var (server, firstHeld) = FirstBatchHeld();
         var (fake, producer) = ProducerHarness.Create(server, o => o.MaxBatchBytes = 4);
         using var _ = fake;
 
@@ -60,8 +62,7 @@ public sealed class ProducerBackPressureTests
     [Fact]
     public async Task A_waiting_append_can_be_cancelled_and_its_data_is_never_sent()
     {
-        var firstHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var server = new FakeProducerServer { BeforeProcessing = (_, _, seq) => seq == 0 ? firstHeld.Task : Task.CompletedTask };
+        var (server, firstHeld) = FirstBatchHeld();
         var (fake, producer) = ProducerHarness.Create(server, o => o.MaxBufferedBytes = 10);
         using var _ = fake;
         using var cts = new CancellationTokenSource();
