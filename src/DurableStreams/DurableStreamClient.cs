@@ -10,36 +10,47 @@ namespace DurableStreams;
 /// </summary>
 public sealed class DurableStreamClient : IDisposable
 {
-    private readonly HttpClient _httpClient;
-    private readonly bool _ownsHttpClient;
+    private readonly HttpClient? _ownedHttpClient;
 
     /// <summary>A client with its own connection pool, for <paramref name="baseAddress"/>.</summary>
+    /// <remarks><paramref name="options"/> is copied: later changes to it do not affect this client.</remarks>
     public DurableStreamClient(Uri baseAddress, DurableStreamClientOptions? options = null)
-        : this(CreateHttpClient(), ownsHttpClient: true, WithBase(options, baseAddress))
+        : this(CreateHttpClient(), owns: true, WithBase(options, baseAddress))
     {
     }
 
     /// <summary>A client over an existing <see cref="HttpClient"/> (not disposed with the client).</summary>
+    /// <remarks><paramref name="options"/> is copied: later changes to it do not affect this client.</remarks>
     public DurableStreamClient(HttpClient httpClient, DurableStreamClientOptions? options = null)
-        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), ownsHttpClient: false, options ?? new DurableStreamClientOptions())
+        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), owns: false, options?.Copy() ?? new())
     {
     }
 
-    /// <summary>A client over a named <see cref="HttpClient"/> from <paramref name="factory"/>.</summary>
-    public DurableStreamClient(IHttpClientFactory factory, string httpClientName, DurableStreamClientOptions? options = null)
-        : this((factory ?? throw new ArgumentNullException(nameof(factory))).CreateClient(httpClientName), ownsHttpClient: false, options ?? new DurableStreamClientOptions())
+    /// <summary>
+    /// A client that asks <paramref name="httpClientSource"/> for an <see cref="HttpClient"/> for every request,
+    /// the way <c>IHttpClientFactory.CreateClient(name)</c> is meant to be used, so the factory's handler
+    /// rotation applies. The clients it returns are not disposed by this client.
+    /// </summary>
+    /// <remarks><paramref name="options"/> is copied: later changes to it do not affect this client.</remarks>
+    public DurableStreamClient(Func<HttpClient> httpClientSource, DurableStreamClientOptions? options = null)
+        : this(options?.Copy() ?? new(), httpClientSource ?? throw new ArgumentNullException(nameof(httpClientSource)))
     {
     }
 
-    private DurableStreamClient(HttpClient httpClient, bool ownsHttpClient, DurableStreamClientOptions options)
+    private DurableStreamClient(HttpClient httpClient, bool owns, DurableStreamClientOptions options)
+        : this(options, () => httpClient)
+    {
+        if (owns) _ownedHttpClient = httpClient;
+    }
+
+    // Every public constructor ends here with a copy of the caller's options that nobody else holds.
+    private DurableStreamClient(DurableStreamClientOptions options, Func<HttpClient> httpClientSource)
     {
         options.Validate();
-        _httpClient = httpClient;
-        _ownsHttpClient = ownsHttpClient;
         Options = options;
-        BaseAddress = options.BaseAddress ?? httpClient.BaseAddress;
+        BaseAddress = options.BaseAddress ?? httpClientSource().BaseAddress;
         var logger = options.LoggerFactory?.CreateLogger<DurableStreamClient>() ?? (ILogger)NullLogger.Instance;
-        Http = new ProtocolHttpClient(httpClient, options, logger);
+        Http = new ProtocolHttpClient(httpClientSource, options, logger);
     }
 
     /// <summary>Where relative stream paths resolve.</summary>
@@ -98,7 +109,7 @@ public sealed class DurableStreamClient : IDisposable
     /// <summary>Releases the connection pool if the client created it.</summary>
     public void Dispose()
     {
-        if (_ownsHttpClient) _httpClient.Dispose();
+        _ownedHttpClient?.Dispose();
     }
 
     private static HttpClient CreateHttpClient() =>
@@ -115,8 +126,8 @@ public sealed class DurableStreamClient : IDisposable
     private static DurableStreamClientOptions WithBase(DurableStreamClientOptions? options, Uri baseAddress)
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
-        options ??= new DurableStreamClientOptions();
-        options.BaseAddress ??= baseAddress;
-        return options;
+        var copy = options?.Copy() ?? new DurableStreamClientOptions();
+        copy.BaseAddress ??= baseAddress;
+        return copy;
     }
 }

@@ -61,8 +61,35 @@ public sealed class DurableStreamClientOptions
     /// <summary>Clock used for backoff waits (tests inject a fake one).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    internal void Validate()
+    /// <summary>A copy a client keeps, so the caller's object is neither changed nor able to change the client later.</summary>
+    internal DurableStreamClientOptions Copy()
     {
+        var copy = new DurableStreamClientOptions
+        {
+            BaseAddress = BaseAddress,
+            Retry = Retry?.Clone()!,
+            OnError = OnError,
+            MaxErrorRecoveries = MaxErrorRecoveries,
+            BatchAppends = BatchAppends,
+            MaxAppendBatchBytes = MaxAppendBatchBytes,
+            SafeAppendRetries = SafeAppendRetries,
+            RequestTimeout = RequestTimeout,
+            LongPollTimeout = LongPollTimeout,
+            SseIdleTimeout = SseIdleTimeout,
+            ParallelJsonDecoding = ParallelJsonDecoding,
+            LoggerFactory = LoggerFactory,
+            TimeProvider = TimeProvider,
+        };
+        foreach (var (name, value) in Headers) copy.Headers[name] = value;
+        foreach (var (name, value) in QueryParameters) copy.QueryParameters[name] = value;
+        return copy;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option; a client checks its options when it is built.</summary>
+    public void Validate()
+    {
+        if (BaseAddress is { } baseAddress && (!baseAddress.IsAbsoluteUri || baseAddress.Scheme is not ("http" or "https")))
+            throw new ArgumentException($"BaseAddress must be an absolute http or https URL; '{baseAddress}' is not.", nameof(BaseAddress));
         ArgumentNullException.ThrowIfNull(Retry);
         Retry.Validate();
         if (MaxErrorRecoveries < 0) throw new ArgumentOutOfRangeException(nameof(MaxErrorRecoveries));

@@ -13,12 +13,12 @@ internal sealed class ProtocolHttpClient
 {
     private const int MaxErrorBodyChars = 2048;
 
-    private readonly HttpClient _http;
+    private readonly Func<HttpClient> _http;
     private readonly DurableStreamClientOptions _options;
     private readonly ILogger _logger;
     private readonly Random _random = Random.Shared;
 
-    public ProtocolHttpClient(HttpClient http, DurableStreamClientOptions options, ILogger logger)
+    public ProtocolHttpClient(Func<HttpClient> http, DurableStreamClientOptions options, ILogger logger)
     {
         _http = http;
         _options = options;
@@ -52,7 +52,7 @@ internal sealed class ProtocolHttpClient
                 {
                     response = await SendOnceAsync(message, request.Timeout ?? _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when ((ex is HttpRequestException or TimeoutException or IOException || RejectedByPipeline(ex)) && !cancellationToken.IsCancellationRequested)
                 {
                     failure = ErrorMapper.Network(request, ex);
                     retryable = request.RetryClass == RetryClass.Idempotent || NothingWasSent(ex);
@@ -114,7 +114,7 @@ internal sealed class ProtocolHttpClient
         attemptCts.CancelAfter(timeout);
         try
         {
-            return await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
+            return await _http().SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -125,6 +125,17 @@ internal sealed class ProtocolHttpClient
             // Callers match on their own token; the linked per-attempt token is an internal detail.
             throw new OperationCanceledException(ex.Message, ex, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A resilience pipeline of the app's (Polly: open circuit, rate limit, its own timeout) refused or cut the
+    /// attempt. Matched by name so the client does not depend on Polly.
+    /// </summary>
+    private static bool RejectedByPipeline(Exception ex)
+    {
+        for (var type = ex.GetType(); type is not null; type = type.BaseType)
+            if (type.FullName == "Polly.ExecutionRejectedException") return true;
+        return false;
     }
 
     /// <summary>A refused connection never reached the server, so even a non-idempotent write is safe to resend.</summary>
@@ -147,6 +158,7 @@ internal sealed class ProtocolHttpClient
     private async Task<HttpRequestMessage> BuildAsync(StreamRequest request, RequestOverrides? overrides, CancellationToken cancellationToken)
     {
         var message = new HttpRequestMessage(request.Method, await RequestUriAsync(request, overrides, cancellationToken).ConfigureAwait(false));
+        DurableStreamHttpRequests.Mark(message, request);
         foreach (var (name, value) in _options.Headers)
         {
             var resolved = await value.ResolveAsync(cancellationToken).ConfigureAwait(false);

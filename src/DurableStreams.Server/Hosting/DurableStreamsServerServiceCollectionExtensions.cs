@@ -8,10 +8,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the Durable Streams server.</summary>
-public static class DurableStreamsServiceCollectionExtensions
+public static class DurableStreamsServerServiceCollectionExtensions
 {
     /// <summary>Adds the stream store and endpoint services; pair with <c>MapDurableStreams</c>.</summary>
-    public static IServiceCollection AddDurableStreams(this IServiceCollection services, Action<DurableStreams.Server.DurableStreamsServerOptions>? configure = null)
+    public static IServiceCollection AddDurableStreamsServer(this IServiceCollection services, Action<DurableStreams.Server.DurableStreamsServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = new DurableStreams.Server.DurableStreamsServerOptions();
