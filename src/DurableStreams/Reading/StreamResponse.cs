@@ -46,7 +46,7 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
     public bool IsJson => _session.IsJson;
 
     /// <summary>The offset to resume from: after what has been delivered so far.</summary>
-    public string Offset => _session.Offset;
+    public Offset Offset => new(_session.Offset);
 
     /// <summary>The latest cursor from the server.</summary>
     public string? Cursor => _session.Cursor;
