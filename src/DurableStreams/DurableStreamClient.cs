@@ -37,7 +37,7 @@ public sealed class DurableStreamClient : IDisposable
         _httpClient = httpClient;
         _ownsHttpClient = ownsHttpClient;
         Options = options;
-        BaseAddress = options.BaseAddress ?? httpClient.BaseAddress;
+        BaseAddress = BaseAddressNormalizer.Normalize(options.BaseAddress ?? httpClient.BaseAddress);
         var logger = options.LoggerFactory?.CreateLogger<DurableStreamClient>() ?? (ILogger)NullLogger.Instance;
         Http = new ProtocolHttpClient(httpClient, options, logger);
     }
