@@ -74,7 +74,7 @@ public sealed partial class DurableStream : IAsyncDisposable
         if (options.ForkFrom is { } fork)
         {
             request.Headers[ProtocolNames.ForkedFrom] = fork.SourcePath;
-            if (fork.Offset is not null) request.Headers[ProtocolNames.ForkOffset] = fork.Offset;
+            if (fork.Offset is { } forkOffset) request.Headers[ProtocolNames.ForkOffset] = forkOffset.Value;
             if (fork.SubOffset is { } sub) request.Headers[ProtocolNames.ForkSubOffset] = sub.ToString(CultureInfo.InvariantCulture);
         }
 
@@ -83,13 +83,13 @@ public sealed partial class DurableStream : IAsyncDisposable
         SetContentType(reported ?? contentType);
         return new CreateStreamResult(
             response.StatusCode == System.Net.HttpStatusCode.Created,
-            ResponseHeaderReader.Get(response, ProtocolNames.NextOffset),
+            ResponseHeaderReader.NextOffset(response),
             _contentType,
             ResponseHeaderReader.Flag(response, ProtocolNames.Closed));
     }
 
     /// <summary>Creates a fork of this stream at <paramref name="target"/>, diverging at <paramref name="offset"/> (the tail when null).</summary>
-    public async Task<DurableStream> ForkAsync(string target, string? offset = null, CreateStreamOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<DurableStream> ForkAsync(string target, Offset? offset = null, CreateStreamOptions? options = null, CancellationToken cancellationToken = default)
     {
         var fork = _client.GetStream(target);
         var forkOptions = new CreateStreamOptions
@@ -115,7 +115,7 @@ public sealed partial class DurableStream : IAsyncDisposable
         var expires = ResponseHeaderReader.Get(response, ProtocolNames.ExpiresAt);
         return new StreamMetadata
         {
-            Offset = ResponseHeaderReader.Get(response, ProtocolNames.NextOffset),
+            Offset = ResponseHeaderReader.NextOffset(response),
             ContentType = contentType,
             ETag = ResponseHeaderReader.Get(response, "ETag"),
             CacheControl = response.Headers.CacheControl?.ToString(),
@@ -313,7 +313,7 @@ public sealed partial class DurableStream : IAsyncDisposable
         {
             using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (tagged) _implicitProducer.Accepted();
-            return new AppendResult(ResponseHeaderReader.Get(response, ProtocolNames.NextOffset));
+            return new AppendResult(ResponseHeaderReader.NextOffset(response));
         }
         catch (DurableStreamException ex) when (tagged)
         {

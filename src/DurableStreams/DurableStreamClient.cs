@@ -48,7 +48,7 @@ public sealed class DurableStreamClient : IDisposable
     {
         options.Validate();
         Options = options;
-        BaseAddress = options.BaseAddress ?? httpClientSource().BaseAddress;
+        BaseAddress = BaseAddressNormalizer.Normalize(options.BaseAddress ?? httpClientSource().BaseAddress);
         var logger = options.LoggerFactory?.CreateLogger<DurableStreamClient>() ?? (ILogger)NullLogger.Instance;
         Http = new ProtocolHttpClient(httpClientSource, options, logger);
     }
@@ -96,15 +96,16 @@ public sealed class DurableStreamClient : IDisposable
         GetStream(pathOrUrl).ReadAsync(options, cancellationToken);
 
     /// <summary>Blocking <see cref="CreateStreamAsync"/>.</summary>
-    public DurableStream CreateStream(string pathOrUrl, CreateStreamOptions? options = null) =>
-        CreateStreamAsync(pathOrUrl, options).GetAwaiter().GetResult();
+    public DurableStream CreateStream(string pathOrUrl, CreateStreamOptions? options = null, CancellationToken cancellationToken = default) =>
+        CreateStreamAsync(pathOrUrl, options, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>Blocking <see cref="ConnectAsync"/>.</summary>
-    public DurableStream Connect(string pathOrUrl) => ConnectAsync(pathOrUrl).GetAwaiter().GetResult();
+    public DurableStream Connect(string pathOrUrl, CancellationToken cancellationToken = default) =>
+        ConnectAsync(pathOrUrl, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>Synchronous <see cref="StreamAsync"/>.</summary>
-    public StreamResponse Stream(string pathOrUrl, ReadOptions? options = null) =>
-        StreamAsync(pathOrUrl, options).GetAwaiter().GetResult();
+    public StreamResponse Stream(string pathOrUrl, ReadOptions? options = null, CancellationToken cancellationToken = default) =>
+        StreamAsync(pathOrUrl, options, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>Releases the connection pool if the client created it.</summary>
     public void Dispose()

@@ -160,15 +160,15 @@ public sealed class RoundTripTests(ReferenceServerFixture server) : IClassFixtur
         using var client = server.CreateClient();
         var sensor = ReferenceServerFixture.Unique();
         var temperatures = TemperatureStream.For(client, sensor);
-        temperatures.Create();
+        temperatures.Create(cancellationToken: Ct);
         Temperature[] written = [new(sensor, 1.5), new(sensor, 2.5)];
-        temperatures.Append(written[0]);
-        temperatures.Close(written[1]);
+        temperatures.Append(written[0], cancellationToken: Ct);
+        temperatures.Close(written[1], Ct);
 
-        Assert.Equal(written, temperatures.Read().ToList());
-        Assert.Equal(written, temperatures.ReadAll(Offset.Beginning, LiveMode.LongPoll));
-        Assert.Equal(written, temperatures.ReadEvents().Select(e => e.Data));
-        Assert.True(temperatures.Head().Closed);
+        Assert.Equal(written, temperatures.Read(cancellationToken: Ct).ToList());
+        Assert.Equal(written, temperatures.ReadAll(Offset.Beginning, LiveMode.LongPoll, Ct));
+        Assert.Equal(written, temperatures.ReadEvents(cancellationToken: Ct).Select(e => e.Data));
+        Assert.True(temperatures.Head(Ct).Closed);
     }
 
     private static OrderPlaced[] Orders(int count, int start = 0) =>

@@ -10,7 +10,7 @@ public class DurableStreamException : Exception
 {
     /// <summary>Creates an exception.</summary>
     public DurableStreamException(string message, DurableStreamErrorCode code, HttpStatusCode? status = null,
-        Uri? url = null, string? offset = null, Exception? innerException = null)
+        Uri? url = null, Offset? offset = null, Exception? innerException = null)
         : base(message, innerException)
     {
         Code = code;
@@ -29,7 +29,7 @@ public class DurableStreamException : Exception
     public Uri? Url { get; }
 
     /// <summary>The offset the request read from or the server reported, when known.</summary>
-    public string? Offset { get; }
+    public Offset? Offset { get; }
 
     /// <summary>The server's <c>Retry-After</c> wait, when it sent one.</summary>
     public TimeSpan? RetryAfter { get; init; }
@@ -39,15 +39,15 @@ public class DurableStreamException : Exception
 }
 
 /// <summary>The stream does not exist (404).</summary>
-public sealed class StreamNotFoundException(string message, Uri? url, string? offset = null)
+public sealed class StreamNotFoundException(string message, Uri? url, Offset? offset = null)
     : DurableStreamException(message, DurableStreamErrorCode.NotFound, HttpStatusCode.NotFound, url, offset);
 
 /// <summary>The stream is closed; <see cref="DurableStreamException.Offset"/> is its final offset when the server sent it.</summary>
-public sealed class StreamClosedException(string message, Uri? url, string? finalOffset)
+public sealed class StreamClosedException(string message, Uri? url, Offset? finalOffset)
     : DurableStreamException(message, DurableStreamErrorCode.StreamClosed, HttpStatusCode.Conflict, url, finalOffset)
 {
     /// <summary>The final offset of the closed stream, or <see langword="null"/> if the server did not report it.</summary>
-    public string? FinalOffset => Offset;
+    public Offset? FinalOffset => Offset;
 }
 
 /// <summary>A <c>Stream-Seq</c> value was not greater than the last accepted one (409).</summary>
@@ -59,7 +59,7 @@ public sealed class SequenceConflictException(string message, Uri? url, string? 
 }
 
 /// <summary>The requested data is no longer retained, or the stream was soft-deleted (410).</summary>
-public sealed class RetentionGoneException(string message, Uri? url, string? offset)
+public sealed class RetentionGoneException(string message, Uri? url, Offset? offset)
     : DurableStreamException(message, DurableStreamErrorCode.Gone, HttpStatusCode.Gone, url, offset);
 
 /// <summary>A one-shot <see cref="StreamResponse"/> was consumed a second time.</summary>
@@ -68,11 +68,11 @@ public sealed class StreamConsumedException(Uri? url)
         DurableStreamErrorCode.StreamConsumed, url: url);
 
 /// <summary>A transport failure: no HTTP response was received (the Python client's FetchError).</summary>
-public sealed class DurableStreamNetworkException(string message, Uri? url, Exception? inner, string? offset = null)
+public sealed class DurableStreamNetworkException(string message, Uri? url, Exception? inner, Offset? offset = null)
     : DurableStreamException(message, DurableStreamErrorCode.Network, null, url, offset, inner);
 
 /// <summary>A response body, SSE event or base64 payload could not be decoded.</summary>
-public sealed class DurableStreamParseException(string message, Uri? url, string? offset, Exception? inner = null)
+public sealed class DurableStreamParseException(string message, Uri? url, Offset? offset, Exception? inner = null)
     : DurableStreamException(message, DurableStreamErrorCode.Parse, null, url, offset, inner);
 
 /// <summary>The producer's epoch is older than the server's (403 with producer headers).</summary>

@@ -24,7 +24,7 @@ internal static class ErrorMapper
                 && ResponseHeaderReader.Int64(response, ProtocolNames.ProducerEpoch) is { } serverEpoch =>
                 new StaleProducerEpochException($"Producer epoch is stale (server epoch {serverEpoch}): {message}", url, serverEpoch),
             HttpStatusCode.BadRequest when request.Kind == RequestKind.Read =>
-                new DurableStreamException($"Invalid offset or read parameters ({request.Offset ?? "-1"}): {message}", DurableStreamErrorCode.InvalidOffset, status, url, request.Offset),
+                new DurableStreamException($"Invalid offset or read parameters ({request.Offset?.Value ?? "-1"}): {message}", DurableStreamErrorCode.InvalidOffset, status, url, request.Offset),
             _ => new DurableStreamException(message, Classify(status), status, url, request.Offset),
         };
         return Decorate(error, retryAfter, body);
@@ -34,7 +34,7 @@ internal static class ErrorMapper
     {
         // Server precedence: closed, then content type, then sequence. Test the closed flag first.
         if (ResponseHeaderReader.Flag(response, ProtocolNames.Closed))
-            return new StreamClosedException($"Stream is closed: {message}", url, ResponseHeaderReader.Get(response, ProtocolNames.NextOffset));
+            return new StreamClosedException($"Stream is closed: {message}", url, ResponseHeaderReader.NextOffset(response));
         var expected = ResponseHeaderReader.Int64(response, ProtocolNames.ProducerExpectedSeq);
         if (expected is not null)
             return new ProducerSequenceGapException($"Producer sequence gap: {message}", url, expected, ResponseHeaderReader.Int64(response, ProtocolNames.ProducerReceivedSeq));

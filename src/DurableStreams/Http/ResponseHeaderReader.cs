@@ -20,6 +20,10 @@ internal static class ResponseHeaderReader
         return null;
     }
 
+    /// <summary>The <c>Stream-Next-Offset</c> token, or null when the response has none.</summary>
+    public static Offset? NextOffset(HttpResponseMessage response) =>
+        Get(response, ProtocolNames.NextOffset) is { Length: > 0 } token ? new Offset(token) : default(Offset?);
+
     /// <summary>Only the value <c>true</c> (any case) counts; anything else means absent.</summary>
     public static bool Flag(HttpResponseMessage response, string name) =>
         string.Equals(Get(response, name)?.Trim(), "true", StringComparison.OrdinalIgnoreCase);

@@ -51,7 +51,7 @@ internal sealed class StreamRequest
     public TimeSpan? Timeout { get; init; }
 
     /// <summary>Offset the request reads from, reported in errors.</summary>
-    public string? Offset { get; init; }
+    public Offset? Offset { get; init; }
 }
 
 /// <summary>

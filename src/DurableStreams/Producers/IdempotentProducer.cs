@@ -167,7 +167,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
             };
         }
         using var response = await PostAsync(batch, close: true, cancellationToken).ConfigureAwait(false);
-        return new CloseResult(ResponseHeaderReader.Get(response, ProtocolNames.NextOffset));
+        return new CloseResult(ResponseHeaderReader.NextOffset(response));
     }
 
     /// <summary>Flushes and stops; rethrows a failure that was not yet reported by <see cref="FlushAsync"/>.</summary>

@@ -6,7 +6,7 @@ public sealed class JsonBatch<T>
     internal JsonBatch(IReadOnlyList<T> items, string offset, bool upToDate, bool streamClosed, string? cursor)
     {
         Items = items;
-        Offset = offset;
+        Offset = new Offset(offset);
         UpToDate = upToDate;
         StreamClosed = streamClosed;
         Cursor = cursor;
@@ -16,7 +16,7 @@ public sealed class JsonBatch<T>
     public IReadOnlyList<T> Items { get; }
 
     /// <summary>The offset to resume from after this batch.</summary>
-    public string Offset { get; }
+    public Offset Offset { get; }
 
     /// <summary>Whether the reader had caught up when this batch was produced.</summary>
     public bool UpToDate { get; }

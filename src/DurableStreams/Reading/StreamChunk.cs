@@ -9,7 +9,7 @@ public sealed class StreamChunk
     internal StreamChunk(ReadOnlyMemory<byte> data, string offset, bool upToDate, bool streamClosed, string? cursor, int status)
     {
         Data = data;
-        Offset = offset;
+        Offset = new Offset(offset);
         UpToDate = upToDate;
         StreamClosed = streamClosed;
         Cursor = cursor;
@@ -20,7 +20,7 @@ public sealed class StreamChunk
     public ReadOnlyMemory<byte> Data { get; }
 
     /// <summary>The offset to resume from after this chunk (the next offset).</summary>
-    public string Offset { get; }
+    public Offset Offset { get; }
 
     /// <summary>Whether the reader had caught up with the stream when this chunk was produced (not EOF).</summary>
     public bool UpToDate { get; }

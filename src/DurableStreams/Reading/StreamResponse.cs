@@ -46,7 +46,7 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
     public bool IsJson => _session.IsJson;
 
     /// <summary>The offset to resume from: after what has been delivered so far.</summary>
-    public string Offset => _session.Offset;
+    public Offset Offset => new(_session.Offset);
 
     /// <summary>The latest cursor from the server.</summary>
     public string? Cursor => _session.Cursor;
@@ -136,25 +136,32 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Synchronous <see cref="ReadAllBytesAsync"/>.</summary>
-    public byte[] ReadAllBytes() => ReadAllBytesAsync().GetAwaiter().GetResult();
+    public byte[] ReadAllBytes(CancellationToken cancellationToken = default) =>
+        ReadAllBytesAsync(cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>Synchronous <see cref="ReadAllTextAsync"/>.</summary>
-    public string ReadAllText() => ReadAllTextAsync().GetAwaiter().GetResult();
+    public string ReadAllText(CancellationToken cancellationToken = default) =>
+        ReadAllTextAsync(cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>Synchronous <see cref="ReadAllJsonAsync{T}"/>.</summary>
-    public IReadOnlyList<T> ReadAllJson<T>(JsonTypeInfo<T> typeInfo) => ReadAllJsonAsync(typeInfo).GetAwaiter().GetResult();
+    public IReadOnlyList<T> ReadAllJson<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
+        ReadAllJsonAsync(typeInfo, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>Synchronous <see cref="ReadChunksAsync"/>.</summary>
-    public IEnumerable<StreamChunk> ReadChunks() => ToEnumerable(ReadChunksAsync());
+    public IEnumerable<StreamChunk> ReadChunks(CancellationToken cancellationToken = default) =>
+        ToEnumerable(ReadChunksAsync(cancellationToken));
 
     /// <summary>Synchronous <see cref="ReadJsonAsync{T}"/>.</summary>
-    public IEnumerable<T> ReadJson<T>(JsonTypeInfo<T> typeInfo) => ToEnumerable(ReadJsonAsync(typeInfo));
+    public IEnumerable<T> ReadJson<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
+        ToEnumerable(ReadJsonAsync(typeInfo, cancellationToken));
 
     /// <summary>Synchronous <see cref="ReadJsonBatchesAsync{T}"/>.</summary>
-    public IEnumerable<JsonBatch<T>> ReadJsonBatches<T>(JsonTypeInfo<T> typeInfo) => ToEnumerable(ReadJsonBatchesAsync(typeInfo));
+    public IEnumerable<JsonBatch<T>> ReadJsonBatches<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
+        ToEnumerable(ReadJsonBatchesAsync(typeInfo, cancellationToken));
 
     /// <summary>Synchronous <see cref="ReadTextAsync"/>.</summary>
-    public IEnumerable<string> ReadText() => ToEnumerable(ReadTextAsync());
+    public IEnumerable<string> ReadText(CancellationToken cancellationToken = default) =>
+        ToEnumerable(ReadTextAsync(cancellationToken));
 
     private static IEnumerable<T> ToEnumerable<T>(IAsyncEnumerable<T> source)
     {

@@ -27,22 +27,22 @@ public sealed class CreateStreamOptions
 
 /// <summary>Where a fork diverges from its source stream.</summary>
 /// <param name="SourcePath">Path of the source stream on the same server (e.g. <c>/v1/stream/orders</c>).</param>
-/// <param name="Offset">Divergence point; the source's tail when null.</param>
+/// <param name="Offset">Divergence point (any offset the client reported for the source); the source's tail when null.</param>
 /// <param name="SubOffset">Messages (JSON) or bytes past <paramref name="Offset"/> to inherit as well.</param>
-public sealed record StreamFork(string SourcePath, string? Offset = null, long? SubOffset = null);
+public sealed record StreamFork(string SourcePath, Offset? Offset = null, long? SubOffset = null);
 
 /// <summary>Outcome of a create request.</summary>
 /// <param name="Created"><see langword="true"/> for 201 (new), <see langword="false"/> for 200 (already existed, same configuration).</param>
-/// <param name="Offset">The tail offset after creation.</param>
+/// <param name="Offset">The tail offset after creation, or null if the server did not report one.</param>
 /// <param name="ContentType">The stream's content type.</param>
 /// <param name="Closed">Whether the stream is closed.</param>
-public sealed record CreateStreamResult(bool Created, string? Offset, string? ContentType, bool Closed);
+public sealed record CreateStreamResult(bool Created, Offset? Offset, string? ContentType, bool Closed);
 
 /// <summary>A stream's metadata, from HEAD.</summary>
 public sealed record StreamMetadata
 {
-    /// <summary>The tail offset.</summary>
-    public string? Offset { get; init; }
+    /// <summary>The tail offset, or null if the server did not report one.</summary>
+    public Offset? Offset { get; init; }
     /// <summary>The content type exactly as the server sent it.</summary>
     public string? ContentType { get; init; }
     /// <summary>The entity tag.</summary>
@@ -71,9 +71,9 @@ public sealed class AppendOptions
 }
 
 /// <summary>Outcome of an append.</summary>
-/// <param name="Offset">The tail after the POST that carried this append (which may include other callers' appends batched with it).</param>
-public sealed record AppendResult(string? Offset);
+/// <param name="Offset">The tail after the POST that carried this append (which may include other callers' appends batched with it), or null if the server did not report one.</param>
+public sealed record AppendResult(Offset? Offset);
 
 /// <summary>Outcome of a close.</summary>
 /// <param name="FinalOffset">The stream's final offset, or null if the server did not report one.</param>
-public sealed record CloseResult(string? FinalOffset);
+public sealed record CloseResult(Offset? FinalOffset);

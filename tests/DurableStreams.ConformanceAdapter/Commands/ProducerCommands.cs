@@ -45,7 +45,7 @@ internal static class ProducerCommands
         var data = command.String("data");
         var closed = await producer.CloseStreamAsync(string.IsNullOrEmpty(data) ? null : Encoding.UTF8.GetBytes(data));
         var result = Ok("idempotent-close");
-        if (closed.FinalOffset is not null) result["finalOffset"] = closed.FinalOffset;
+        if (closed.FinalOffset is { } finalOffset) result["finalOffset"] = finalOffset.Value;
         return result;
     }
 

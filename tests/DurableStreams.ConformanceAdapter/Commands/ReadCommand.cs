@@ -53,7 +53,7 @@ internal static class ReadCommand
         await using (response)
         {
             var chunks = new JsonArray();
-            var offset = response.Offset;
+            var offset = response.Offset.Value;
             var upToDate = response.UpToDate;
             var closed = response.StreamClosed;
             var status = response.Status;
@@ -67,8 +67,8 @@ internal static class ReadCommand
                     if (live != LiveMode.Off && clock.Elapsed > timeout) break;
                     var text = json ? CompactJson(chunk.Data, path) : Encoding.UTF8.GetString(chunk.Data.Span);
                     if (text is not null && text.Length > 0)
-                        chunks.Add((JsonNode)new JsonObject { ["data"] = text, ["offset"] = chunk.Offset });
-                    offset = chunk.Offset;
+                        chunks.Add((JsonNode)new JsonObject { ["data"] = text, ["offset"] = chunk.Offset.Value });
+                    offset = chunk.Offset.Value;
                     upToDate = chunk.UpToDate;
                     closed = chunk.StreamClosed;
                     status = response.Status;
@@ -80,7 +80,7 @@ internal static class ReadCommand
             catch (OperationCanceledException) when (budget.IsCancellationRequested)
             {
                 upToDate = true;
-                offset = response.Offset;
+                offset = response.Offset.Value;
                 status = response.Status;
             }
 

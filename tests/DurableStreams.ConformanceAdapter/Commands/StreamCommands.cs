@@ -26,7 +26,7 @@ internal static class StreamCommands
         state.RememberContentType(path, contentType);
         var result = Results.Success("create");
         result["status"] = created.Created ? 201 : 200;
-        if (created.Offset is not null) result["offset"] = created.Offset;
+        if (created.Offset is { } offset) result["offset"] = offset.Value;
         return result;
     }
 
@@ -49,7 +49,7 @@ internal static class StreamCommands
         state.RememberContentType(path, metadata.ContentType);
         var result = Results.Success(type);
         result["status"] = 200;
-        if (metadata.Offset is not null) result["offset"] = metadata.Offset;
+        if (metadata.Offset is { } offset) result["offset"] = offset.Value;
         return (result, metadata);
     }
 
@@ -73,7 +73,7 @@ internal static class StreamCommands
             : state.Client.GetStream(AdapterState.Relative(path), contentType);
         var closed = await stream.CloseAsync(string.IsNullOrEmpty(data) ? null : Encoding.UTF8.GetBytes(data));
         var result = Results.Success("close");
-        result["finalOffset"] = closed.FinalOffset ?? "";
+        result["finalOffset"] = closed.FinalOffset?.Value ?? "";
         return result;
     }
 
@@ -94,7 +94,7 @@ internal static class StreamCommands
         var offset = appended.Offset ?? (await stream.HeadAsync()).Offset;
         var result = Results.Success("append");
         result["status"] = 200;
-        if (offset is not null) result["offset"] = offset;
+        if (offset is { } tail) result["offset"] = tail.Value;
         evaluation.Report(result);
         return result;
     }

@@ -50,7 +50,7 @@ public sealed class OffsetTests(ReferenceServerFixture fixture) : IClassFixture<
         var stream = await client.CreateStreamAsync(ReferenceServerFixture.NewPath("resume"), new CreateStreamOptions { ContentType = "text/plain" });
         await stream.AppendAsync("first;");
 
-        string saved;
+        Offset saved;
         await using (var response = await stream.ReadAsync())
         {
             Assert.Equal("first;", await response.ReadAllTextAsync());
