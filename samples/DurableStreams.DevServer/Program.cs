@@ -9,7 +9,7 @@ var builder = WebApplication.CreateSlimBuilder(args);
 var config = builder.Configuration;
 if (string.IsNullOrEmpty(config["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:4437");
 
-builder.Services.AddDurableStreams(options =>
+builder.Services.AddDurableStreamsServer(options =>
 {
     options.Store = string.Equals(config["store"], "file", StringComparison.OrdinalIgnoreCase)
         ? DurableStreamsStoreKind.File

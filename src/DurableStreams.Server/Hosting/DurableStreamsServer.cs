@@ -41,7 +41,7 @@ public sealed class DurableStreamsServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
-        builder.Services.AddDurableStreams(target => Copy(options ?? new DurableStreamsServerOptions(), target));
+        builder.Services.AddDurableStreamsServer(target => Copy(options ?? new DurableStreamsServerOptions(), target));
         var app = builder.Build();
         app.MapDurableStreams("/" + prefix);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

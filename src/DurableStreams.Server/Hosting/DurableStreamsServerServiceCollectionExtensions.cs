@@ -7,11 +7,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 // Extension methods live in the namespaces their receivers come from, so they show up without extra usings.
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the Durable Streams server.</summary>
-public static class DurableStreamsServiceCollectionExtensions
+/// <summary>Registers the Durable Streams server (the client package's <c>AddDurableStreams</c> registers the client).</summary>
+public static class DurableStreamsServerServiceCollectionExtensions
 {
     /// <summary>Adds the stream store and endpoint services; pair with <c>MapDurableStreams</c>.</summary>
-    public static IServiceCollection AddDurableStreams(this IServiceCollection services, Action<DurableStreams.Server.DurableStreamsServerOptions>? configure = null)
+    public static IServiceCollection AddDurableStreamsServer(this IServiceCollection services, Action<DurableStreams.Server.DurableStreamsServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = new DurableStreams.Server.DurableStreamsServerOptions();
