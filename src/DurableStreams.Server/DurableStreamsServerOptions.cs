@@ -44,8 +44,10 @@ public sealed class DurableStreamsServerOptions
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>
-    /// Test only: serve <c>POST/DELETE /_test/inject-error</c> (the reference server's fault injection API)
-    /// so client resilience tests can make chosen requests fail. Never enable in a shared deployment.
+    /// Test only: serve <c>POST/DELETE /_test/inject-error</c> at the server root (the reference server's
+    /// fault injection API) so client resilience tests can make chosen requests fail. It is mapped with the
+    /// streams, so conventions on <c>MapDurableStreams</c>' builder (authorization, CORS) cover it too.
+    /// Off by default; never enable in a shared deployment.
     /// </summary>
     public bool EnableTestFaultInjection { get; set; }
 }
