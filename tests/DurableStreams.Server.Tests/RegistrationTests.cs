@@ -19,7 +19,11 @@ public sealed class RegistrationTests
                 builder.Services.AddDurableStreamsServer();
                 builder.Services.AddDurableStreams(client => client.BaseAddress = new Uri(root!, "v1/stream/"));
             },
-            web => web.MapDurableStreams());
+            web =>
+            {
+                web.UseCors();
+                web.MapDurableStreams();
+            });
         root = app.Address;
         var ct = TestContext.Current.CancellationToken;
 

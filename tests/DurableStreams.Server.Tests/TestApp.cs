@@ -14,7 +14,7 @@ namespace DurableStreams.Server.Tests;
 
 /// <summary>
 /// An ASP.NET Core app the test wires itself (Kestrel on 127.0.0.1, a free port), for hosting shapes
-/// <see cref="DurableStreamsServer.StartAsync"/> does not cover: authorization, a client in the same app.
+/// <see cref="DurableStreamsServer.StartAsync"/> does not cover: authorization, app-chosen CORS, a client in the same app.
 /// </summary>
 internal sealed class TestApp : IAsyncDisposable
 {
@@ -43,7 +43,8 @@ internal sealed class TestApp : IAsyncDisposable
     }
 
     /// <summary>
-    /// The server behind bearer-token authentication: authentication and authorization, then <c>MapDurableStreams</c> with <c>RequireAuthorization()</c> on the builder it returns.
+    /// The server behind bearer-token authentication: <c>UseCors</c>, then authentication and authorization,
+    /// then <c>MapDurableStreams</c> with <c>RequireAuthorization()</c> on the builder it returns.
     /// </summary>
     public static Task<TestApp> StartWithAuthAsync(Action<DurableStreamsServerOptions>? configure = null, string prefix = "/") => StartAsync(
         builder =>
@@ -55,6 +56,7 @@ internal sealed class TestApp : IAsyncDisposable
         },
         app =>
         {
+            app.UseCors();
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapDurableStreams(prefix).RequireAuthorization();

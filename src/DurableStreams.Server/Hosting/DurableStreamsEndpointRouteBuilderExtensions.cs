@@ -11,8 +11,9 @@ public static class DurableStreamsEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Serves every stream under <paramref name="prefix"/> (e.g. "/v1/stream"; "/" for the whole server), all
-    /// methods. The returned builder covers everything mapped here (the test fault endpoint too, when enabled),
-    /// so <c>.RequireAuthorization()</c>, <c>.RequireCors(...)</c> or <c>.RequireRateLimiting(...)</c> on it apply to all of it.
+    /// methods, with the CORS policy named by <see cref="DurableStreamsServerOptions.CorsPolicyName"/>. The
+    /// returned builder covers everything mapped here (the test fault endpoint too, when enabled), so
+    /// <c>.RequireAuthorization()</c>, <c>.RequireCors(...)</c> or <c>.RequireRateLimiting(...)</c> on it apply to all of it.
     /// </summary>
     public static IEndpointConventionBuilder MapDurableStreams(this IEndpointRouteBuilder endpoints, string prefix = "/v1/stream")
     {
@@ -31,6 +32,7 @@ public static class DurableStreamsEndpointRouteBuilderExtensions
             group.Map(FaultInjector.ControlPath, services.GetRequiredService<FaultInjector>().HandleControlAsync)
                 .WithDisplayName("Durable Streams test faults");
         }
+        if (options.CorsPolicyName is { } policy) group.RequireCors(policy);
         return group;
     }
 }
