@@ -21,6 +21,7 @@ builder.Services.AddDurableStreams(builder.Configuration.GetSection("DurableStre
     });
 
 await using var app = builder.Build();
+app.UseCors(); // the stream endpoints carry the server's CORS policy
 app.MapDurableStreams("/v1/stream");
 await app.StartAsync();
 

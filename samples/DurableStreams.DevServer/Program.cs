@@ -22,6 +22,7 @@ builder.Services.AddDurableStreamsServer(options =>
 
 var prefix = config["prefix"] ?? "/v1/stream";
 var app = builder.Build();
+app.UseCors(); // the server's CORS policy (any origin) for browser clients
 app.MapDurableStreams(prefix);
 app.Logger.LogInformation("Durable Streams dev server: streams under {Prefix} ({Store} store)", prefix, config["store"] ?? "memory");
 await app.RunAsync();

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+
 namespace DurableStreams.Server;
 
 /// <summary>Where streams are kept.</summary>
@@ -44,8 +46,25 @@ public sealed class DurableStreamsServerOptions
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>
-    /// Test only: serve <c>POST/DELETE /_test/inject-error</c> (the reference server's fault injection API)
-    /// so client resilience tests can make chosen requests fail. Never enable in a shared deployment.
+    /// The CORS policy <c>MapDurableStreams</c> requires on everything it maps (the app must call
+    /// <c>app.UseCors()</c>, before <c>UseAuthorization</c> so preflights are answered without credentials).
+    /// <see cref="DurableStreamsCors.DefaultPolicyName"/> unless set; another name must be a policy the app
+    /// registers with <c>AddCors</c>; null leaves CORS entirely to the app.
+    /// </summary>
+    public string? CorsPolicyName { get; set; } = DurableStreamsCors.DefaultPolicyName;
+
+    /// <summary>
+    /// Builds the <see cref="DurableStreamsCors.DefaultPolicyName"/> policy instead of allowing any origin: the
+    /// builder arrives with the protocol's methods and headers (<see cref="DurableStreamsCors.WithDurableStreamsProtocol"/>)
+    /// and no origin, so this must choose them (e.g. <c>policy.WithOrigins("https://app.example")</c>).
+    /// </summary>
+    public Action<CorsPolicyBuilder>? ConfigureCorsPolicy { get; set; }
+
+    /// <summary>
+    /// Test only: serve <c>POST/DELETE /_test/inject-error</c> at the server root (the reference server's
+    /// fault injection API) so client resilience tests can make chosen requests fail. It is mapped with the
+    /// streams, so conventions on <c>MapDurableStreams</c>' builder (authorization, CORS) cover it too.
+    /// Off by default; never enable in a shared deployment.
     /// </summary>
     public bool EnableTestFaultInjection { get; set; }
 }

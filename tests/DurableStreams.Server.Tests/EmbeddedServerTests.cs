@@ -120,7 +120,7 @@ public sealed class EmbeddedServerTests
     }
 
     [Fact]
-    public async Task Client_mistakes_get_protocol_statuses_and_every_response_has_browser_headers()
+    public async Task Client_mistakes_get_protocol_statuses_and_security_headers_and_preflights_get_cors()
     {
         await using var server = await DurableStreamsServer.StartAsync();
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
@@ -142,9 +142,13 @@ public sealed class EmbeddedServerTests
         Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(bothExpiries, ct)).StatusCode);
 
         using var preflight = new HttpRequestMessage(HttpMethod.Options, "s");
+        preflight.Headers.Add("Origin", "https://app.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "GET");
+        preflight.Headers.Add("Access-Control-Request-Headers", "if-none-match");
         var cors = await http.SendAsync(preflight, ct);
         Assert.Equal(HttpStatusCode.NoContent, cors.StatusCode);
         Assert.Equal("*", cors.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("if-none-match", cors.Headers.GetValues("Access-Control-Allow-Headers").Single(), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace DurableStreams.Server.Endpoints;
 
-/// <summary>Entry point for every request under the mapped prefix: browser headers, then one handler per method.</summary>
+/// <summary>Entry point for every request under the mapped prefix: security headers, then one handler per method.</summary>
 internal sealed class StreamEndpoint(
     CreateHandler create,
     AppendHandler append,
@@ -20,7 +20,7 @@ internal sealed class StreamEndpoint(
     {
         var request = context.Request;
         var response = context.Response;
-        BrowserHeaders.Apply(response);
+        SecurityHeaders.Apply(response);
         // The stream's identity is its full URL path, as Stream-Forked-From names it.
         var path = (request.PathBase + request.Path).Value ?? "/";
         // The server option, not Kestrel's 30 MB default, decides when a body is too large (413).

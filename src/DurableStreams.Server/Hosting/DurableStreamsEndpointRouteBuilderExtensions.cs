@@ -1,4 +1,6 @@
+using DurableStreams.Server;
 using DurableStreams.Server.Endpoints;
+using DurableStreams.Server.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,16 +9,30 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the Durable Streams protocol onto a URL prefix.</summary>
 public static class DurableStreamsEndpointRouteBuilderExtensions
 {
-    /// <summary>Serves every stream under <paramref name="prefix"/> (e.g. "/v1/stream"; "/" for the whole server), all methods.</summary>
+    /// <summary>
+    /// Serves every stream under <paramref name="prefix"/> (e.g. "/v1/stream"; "/" for the whole server), all
+    /// methods, with the CORS policy named by <see cref="DurableStreamsServerOptions.CorsPolicyName"/>. The
+    /// returned builder covers everything mapped here (the test fault endpoint too, when enabled), so
+    /// <c>.RequireAuthorization()</c>, <c>.RequireCors(...)</c> or <c>.RequireRateLimiting(...)</c> on it apply to all of it.
+    /// </summary>
     public static IEndpointConventionBuilder MapDurableStreams(this IEndpointRouteBuilder endpoints, string prefix = "/v1/stream")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var endpoint = endpoints.ServiceProvider.GetRequiredService<StreamEndpoint>();
-        if (endpoints.ServiceProvider.GetRequiredService<DurableStreams.Server.DurableStreamsServerOptions>().EnableTestFaultInjection)
+        ArgumentNullException.ThrowIfNull(prefix);
+        var services = endpoints.ServiceProvider;
+        var options = services.GetService<DurableStreamsServerOptions>()
+            ?? throw new InvalidOperationException("Call services.AddDurableStreamsServer() before MapDurableStreams.");
+
+        // One group with no prefix of its own: its conventions reach the streams and the root-level fault path alike.
+        var group = endpoints.MapGroup("");
+        group.Map(prefix.TrimEnd('/') + "/{**streamPath}", services.GetRequiredService<StreamEndpoint>().HandleAsync)
+            .WithDisplayName("Durable Streams");
+        if (options.EnableTestFaultInjection)
         {
-            var faults = endpoints.ServiceProvider.GetRequiredService<DurableStreams.Server.Testing.FaultInjector>();
-            endpoints.Map(DurableStreams.Server.Testing.FaultInjector.ControlPath, faults.HandleControlAsync).WithDisplayName("Durable Streams test faults");
+            group.Map(FaultInjector.ControlPath, services.GetRequiredService<FaultInjector>().HandleControlAsync)
+                .WithDisplayName("Durable Streams test faults");
         }
-        return endpoints.Map(prefix.TrimEnd('/') + "/{**streamPath}", endpoint.HandleAsync).WithDisplayName("Durable Streams");
+        if (options.CorsPolicyName is { } policy) group.RequireCors(policy);
+        return group;
     }
 }

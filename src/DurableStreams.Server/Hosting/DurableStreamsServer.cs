@@ -30,7 +30,10 @@ public sealed class DurableStreamsServer : IAsyncDisposable
     /// <summary>The server's root ("http://127.0.0.1:port/").</summary>
     public Uri ServerAddress => new(BaseAddress, "/");
 
-    /// <summary>Starts Kestrel on 127.0.0.1 with a free port, serving streams under <paramref name="streamPrefix"/>.</summary>
+    /// <summary>
+    /// Starts Kestrel on 127.0.0.1 with a free port, serving streams under <paramref name="streamPrefix"/> with
+    /// <c>UseCors()</c> in the pipeline (the default policy, or none when <see cref="DurableStreamsServerOptions.CorsPolicyName"/> is null).
+    /// </summary>
     public static async Task<DurableStreamsServer> StartAsync(
         DurableStreamsServerOptions? options = null,
         string streamPrefix = StreamPrefix,
@@ -43,6 +46,7 @@ public sealed class DurableStreamsServer : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
         builder.Services.AddDurableStreamsServer(target => Copy(options ?? new DurableStreamsServerOptions(), target));
         var app = builder.Build();
+        app.UseCors();
         app.MapDurableStreams("/" + prefix);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
@@ -68,6 +72,8 @@ public sealed class DurableStreamsServer : IAsyncDisposable
         to.CacheControl = from.CacheControl;
         to.MaxRequestBodyBytes = from.MaxRequestBodyBytes;
         to.MaxReadBytes = from.MaxReadBytes;
+        to.CorsPolicyName = from.CorsPolicyName;
+        to.ConfigureCorsPolicy = from.ConfigureCorsPolicy;
         to.EnableTestFaultInjection = from.EnableTestFaultInjection;
     }
 }

@@ -1,20 +1,26 @@
+using DurableStreams.Server;
 using DurableStreams.Server.Endpoints;
 using DurableStreams.Server.Protocol;
 using DurableStreams.Server.Sse;
 using DurableStreams.Server.Storage;
+using DurableStreams.Server.Testing;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 // Extension methods live in the namespaces their receivers come from, so they show up without extra usings.
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the Durable Streams server.</summary>
+/// <summary>Registers the Durable Streams server (the client package's <c>AddDurableStreams</c> registers the client).</summary>
 public static class DurableStreamsServerServiceCollectionExtensions
 {
-    /// <summary>Adds the stream store and endpoint services; pair with <c>MapDurableStreams</c>.</summary>
-    public static IServiceCollection AddDurableStreamsServer(this IServiceCollection services, Action<DurableStreams.Server.DurableStreamsServerOptions>? configure = null)
+    /// <summary>
+    /// Adds the stream store, the endpoint services and the <see cref="DurableStreamsCors.DefaultPolicyName"/> CORS
+    /// policy; pair with <c>app.UseCors()</c> and <c>MapDurableStreams</c>.
+    /// </summary>
+    public static IServiceCollection AddDurableStreamsServer(this IServiceCollection services, Action<DurableStreamsServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = new DurableStreams.Server.DurableStreamsServerOptions();
+        var options = new DurableStreamsServerOptions();
         configure?.Invoke(options);
 
         services.TryAddSingleton(TimeProvider.System);
@@ -28,13 +34,21 @@ public static class DurableStreamsServerServiceCollectionExtensions
         services.AddSingleton<HeadHandler>();
         services.AddSingleton<DeleteHandler>();
         services.AddSingleton<StreamEndpoint>();
-        services.AddSingleton<DurableStreams.Server.Testing.FaultInjector>();
+        services.AddSingleton<FaultInjector>();
+        services.AddCors(cors => cors.AddPolicy(DurableStreamsCors.DefaultPolicyName, policy => BuildPolicy(policy, options)));
         return services;
     }
 
-    private static IStreamStore CreateStore(DurableStreams.Server.DurableStreamsServerOptions options, TimeProvider clock) => options.Store switch
+    private static void BuildPolicy(CorsPolicyBuilder policy, DurableStreamsServerOptions options)
     {
-        DurableStreams.Server.DurableStreamsStoreKind.File => new FileStreamStore(
+        policy.WithDurableStreamsProtocol();
+        if (options.ConfigureCorsPolicy is { } configure) configure(policy);
+        else policy.AllowAnyOrigin();
+    }
+
+    private static IStreamStore CreateStore(DurableStreamsServerOptions options, TimeProvider clock) => options.Store switch
+    {
+        DurableStreamsStoreKind.File => new FileStreamStore(
             options.DataDirectory ?? throw new InvalidOperationException("DataDirectory is required for the file store."), clock),
         _ => new MemoryStreamStore(clock),
     };

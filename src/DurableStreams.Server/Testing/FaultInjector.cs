@@ -22,7 +22,7 @@ internal sealed class FaultInjector
     /// <summary>The control endpoint.</summary>
     public async Task HandleControlAsync(HttpContext context)
     {
-        BrowserHeaders.Apply(context.Response);
+        SecurityHeaders.Apply(context.Response);
         switch (context.Request.Method)
         {
             case "POST":
