@@ -10,7 +10,7 @@ public sealed class RegistrationTests
     [Fact]
     public async Task An_app_can_host_the_server_and_register_the_client_side_by_side()
     {
-        // Both packages put their AddXxx methods in Microsoft.Extensions.DependencyInjection; with one name
+        // The hosting and server packages both put their AddXxx methods in Microsoft.Extensions.DependencyInjection; with one name
         // this file would not compile (CS0121).
         Uri? root = null;
         await using var app = await TestApp.StartAsync(

@@ -41,4 +41,13 @@ public enum DurableStreamErrorCode
     ProducerSequenceGap,
     /// <summary>The request body was too large (413).</summary>
     PayloadTooLarge,
+    /// <summary>
+    /// Another writer used the producer's id at its epoch: a batch this instance never sent before was
+    /// answered as a duplicate, so it was not stored (<see cref="ProducerEpochCollisionException"/>).
+    /// </summary>
+    ProducerEpochCollision,
+    /// <summary>
+    /// The producer cannot tell whether a batch was stored (<see cref="ProducerOutcomeUnknownException"/>).
+    /// </summary>
+    ProducerOutcomeUnknown,
 }

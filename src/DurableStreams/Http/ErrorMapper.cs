@@ -69,6 +69,14 @@ internal static class ErrorMapper
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError
             or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
 
+    /// <summary>
+    /// Failure statuses after which a write may still have been applied: the request timed out or
+    /// failed on the server (or a proxy) after it may have been processed. Any other 4xx, 429 and
+    /// 503 refused it.
+    /// </summary>
+    public static bool MayHaveStored(HttpStatusCode status) =>
+        status == HttpStatusCode.RequestTimeout || ((int)status >= 500 && status != HttpStatusCode.ServiceUnavailable);
+
     /// <summary>Statuses that guarantee a write was not applied.</summary>
     public static bool StoredNothing(HttpStatusCode status) =>
         status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;

@@ -55,6 +55,7 @@ internal sealed class ProtocolHttpClient
                 catch (Exception ex) when ((ex is HttpRequestException or TimeoutException or IOException || RejectedByPipeline(ex)) && !cancellationToken.IsCancellationRequested)
                 {
                     failure = ErrorMapper.Network(request, ex);
+                    if (!NothingWasSent(ex)) request.MaybeDelivered = true;
                     retryable = request.RetryClass == RetryClass.Idempotent || NothingWasSent(ex);
                     goto Failed;
                 }
@@ -69,6 +70,7 @@ internal sealed class ProtocolHttpClient
                 var body = await ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
                 failure = ErrorMapper.FromResponse(request, response, body, Time);
                 retryAfter = ResponseHeaderReader.RetryAfter(response, Time);
+                if (ErrorMapper.MayHaveStored(response.StatusCode)) request.MaybeDelivered = true;
                 retryable = request.RetryClass == RetryClass.Idempotent
                     ? ErrorMapper.IsTransient(response.StatusCode)
                     : ErrorMapper.StoredNothing(response.StatusCode);

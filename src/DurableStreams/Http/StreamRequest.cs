@@ -52,6 +52,14 @@ internal sealed class StreamRequest
 
     /// <summary>Offset the request reads from, reported in errors.</summary>
     public Offset? Offset { get; init; }
+
+    /// <summary>
+    /// Set by <see cref="ProtocolHttpClient"/> once an attempt failed in a way that may have reached
+    /// the server and stored the request (no response after sending, 408, a 5xx other than 503); a
+    /// later duplicate answer may then be that attempt recognised. Stays false while every failed
+    /// attempt certainly stored nothing (connection refused, 429, 503, another 4xx).
+    /// </summary>
+    public bool MaybeDelivered { get; set; }
 }
 
 /// <summary>

@@ -16,7 +16,17 @@ namespace DurableStreams;
 /// by the server. Memory is bounded: appends wait when the buffer is full. <see cref="FlushAsync"/>
 /// returns only when everything appended before it is stored, and throws the first failure.
 /// </summary>
-public sealed class IdempotentProducer : IAsyncDisposable
+/// <remarks>
+/// Each instance is a session of its producer id. With <see cref="IdempotentProducerOptions.Epoch"/>
+/// unset, a new instance (a restart, a second process) claims the epoch after the last one used, so
+/// its messages are stored under their own numbers and the older instance is fenced: that one then
+/// fails with <see cref="StaleProducerEpochException"/>. A duplicate answer to a batch the instance
+/// never sent means another writer holds that number: the instance claims past it (new session), or
+/// fails with <see cref="ProducerEpochCollisionException"/>; when it cannot tell whether a batch was
+/// stored it fails with <see cref="ProducerOutcomeUnknownException"/>. Each message is stored once, or
+/// the caller gets an exception.
+/// </remarks>
+public sealed partial class IdempotentProducer : IAsyncDisposable
 {
     private const int MaxGapRecoveries = 100;
     private const int RefusalsBeforeBackoff = 3;
@@ -37,7 +47,10 @@ public sealed class IdempotentProducer : IAsyncDisposable
     private readonly List<ProducerBatch> _fenced = [];
     private int _claims;
     private bool _failureReported;
+    // A batch of this instance was stored (200) at the current epoch: the epoch is ours.
     private bool _epochConfirmed;
+    // Epoch left unset: this instance starts a new session and claims past an earlier one.
+    private readonly bool _newSession;
     private long _epoch;
     private long _nextSeq;
     private Exception? _failure;
@@ -57,14 +70,19 @@ public sealed class IdempotentProducer : IAsyncDisposable
         _stream = stream;
         _client = client;
         _options = options.Clone();
-        _epoch = options.Epoch;
+        _epoch = options.Epoch ?? 0;
+        _newSession = options.Epoch is null;
         _window = new PipelineWindow(options.MaxInFlight);
     }
 
     /// <summary>The producer identity.</summary>
     public string ProducerId => _options.ProducerId;
 
-    /// <summary>The current epoch (changes after an auto-claim).</summary>
+    /// <summary>
+    /// The epoch this instance writes at: the one given in the options, or the one it claimed (a new
+    /// session's claim past an earlier instance, or an auto-claim). Once a flush has succeeded the
+    /// server holds it; a caller that keeps epochs stores it and starts the next instance above it.
+    /// </summary>
     public long Epoch { get { lock (_gate) return _epoch; } }
 
     /// <summary>The sequence number the next batch will carry.</summary>
@@ -157,17 +175,40 @@ public sealed class IdempotentProducer : IAsyncDisposable
     {
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         if (finalData is { Length: > 0 } && _stream.IsJson) JsonBody.EnsureSingleValue(finalData, nameof(finalData));
-        ProducerBatch batch;
-        lock (_gate)
+        var batch = new ProducerBatch(finalData is { Length: > 0 } ? [finalData] : [], finalData?.Length ?? 0);
+        lock (_gate) Number(batch);
+        while (true)
         {
-            batch = new ProducerBatch(finalData is { Length: > 0 } ? [finalData] : [], finalData?.Length ?? 0)
+            Answer answer;
+            long? serverSeq;
+            Offset? finalOffset;
+            Exception? failure;
+            try
             {
-                Epoch = _epoch,
-                Seq = _nextSeq++,
-            };
+                using var response = await PostAsync(batch, close: true, cancellationToken).ConfigureAwait(false);
+                answer = Judge(batch, response, closeOnly: batch.Count == 0, out serverSeq);
+                finalOffset = ResponseHeaderReader.NextOffset(response);
+            }
+            catch (StaleProducerEpochException stale)
+            {
+                lock (_gate) failure = ClaimOrFail(batch, stale.CurrentEpoch, null, stale: true, requeue: false);
+                if (failure is not null) throw failure;
+                Log.EpochClaimed(_client.Http.Logger, ProducerId, _stream.Url.AbsolutePath, batch.Epoch);
+                continue;
+            }
+            // A close without data is answered 204 whether it closed the stream or repeated an earlier
+            // writer's number: only the stream itself tells.
+            if (answer == Answer.Unverified)
+                answer = (await _stream.HeadAsync(cancellationToken).ConfigureAwait(false)).Closed ? Answer.Stored : Answer.Collision;
+            if (answer != Answer.Collision)
+            {
+                if (answer == Answer.Written) lock (_gate) Confirm(batch);
+                return new CloseResult(finalOffset);
+            }
+            lock (_gate) failure = ClaimOrFail(batch, batch.Epoch, serverSeq, stale: false, requeue: false);
+            if (failure is not null) throw failure;
+            Log.EpochClaimed(_client.Http.Logger, ProducerId, _stream.Url.AbsolutePath, batch.Epoch);
         }
-        using var response = await PostAsync(batch, close: true, cancellationToken).ConfigureAwait(false);
-        return new CloseResult(ResponseHeaderReader.NextOffset(response));
     }
 
     /// <summary>Flushes and stops; rethrows a failure that was not yet reported by <see cref="FlushAsync"/>.</summary>
@@ -208,9 +249,10 @@ public sealed class IdempotentProducer : IAsyncDisposable
         return (_sealed.Count > 0 || _options.Linger == TimeSpan.Zero) && _inFlight.Count < InFlightLimit;
     }
 
-    // Until the epoch is confirmed by a success, auto-claim needs one request at a time,
-    // or every pipelined batch would be fenced and race to claim.
-    private int InFlightLimit => _options.AutoClaim && !_epochConfirmed ? 1 : _window.Size;
+    // One request at a time until a batch is stored at the current epoch: a new session may still
+    // have to claim past an earlier one (pipelined batches would all be fenced or collide and race to
+    // claim), and an explicit epoch that collides then fails before any later batch is stored.
+    private int InFlightLimit => _epochConfirmed ? _window.Size : 1;
 
     private async Task LingerAsync()
     {
@@ -267,8 +309,7 @@ public sealed class IdempotentProducer : IAsyncDisposable
                     if (_sealed.Count == 0) return;
                     batch = _sealed.Dequeue();
                 }
-                batch.Epoch = _epoch;
-                batch.Seq = _nextSeq++;
+                Number(batch);
                 _inFlight[(batch.Epoch, batch.Seq)] = batch;
             }
             _ = SendAsync(batch);
@@ -307,62 +348,52 @@ public sealed class IdempotentProducer : IAsyncDisposable
                 if (batch.Refusals > RefusalsBeforeBackoff)
                     await Task.Delay(TimeSpan.FromMilliseconds(5), _client.Options.TimeProvider).ConfigureAwait(false);
             }
-            while (true)
+            Answer answer;
+            long? serverSeq;
+            Exception? failure;
+            try
             {
-                try
-                {
-                    using var _ = await PostAsync(batch, close: false, CancellationToken.None).ConfigureAwait(false);
-                    break;
-                }
-                catch (StaleProducerEpochException stale) when (_options.AutoClaim)
-                {
-                    long claimed;
-                    lock (_gate)
-                    {
-                        if (batch.Epoch == _epoch)
-                        {
-                            // First fence seen in this epoch: claim the next one, once.
-                            if (++_claims > MaxConsecutiveClaims) throw;
-                            _epoch = Math.Max(_epoch + 1, (stale.CurrentEpoch ?? _epoch) + 1);
-                            _nextSeq = 0;
-                            _window.NewEpoch();
-                            _epochConfirmed = false;
-                        }
-                        claimed = _epoch;
-                        _inFlight.Remove((batch.Epoch, batch.Seq));
-                        batch.Refusals = 0; // numbered afresh under the claimed epoch
-                        var at = _fenced.FindIndex(f => (f.Epoch, f.Seq).CompareTo((batch.Epoch, batch.Seq)) > 0);
-                        _fenced.Insert(at < 0 ? _fenced.Count : at, batch);
-                    }
-                    Log.EpochClaimed(_client.Http.Logger, ProducerId, _stream.Url.AbsolutePath, claimed);
-                    Pump(); // the batch is resent from the fenced queue under the claimed epoch
-                    return;
-                }
-                catch (ProducerSequenceGapException gap) when (gap.ExpectedSeq < batch.Seq && batch.Refusals < MaxGapRecoveries)
-                {
-                    // An earlier batch of ours has not reached the server yet: park this one until
-                    // every earlier one is answered, then resend it (Pump).
-                    lock (_gate)
-                    {
-                        if (batch.Refusals++ == 0 && batch.Epoch == _epoch) _window.Reordered(batch.Seq, _nextSeq);
-                        batch.Parked = true;
-                        var at = _parked.FindIndex(p => (p.Epoch, p.Seq).CompareTo((batch.Epoch, batch.Seq)) > 0);
-                        _parked.Insert(at < 0 ? _parked.Count : at, batch);
-                    }
-                    Pump();
-                    return;
-                }
+                using var response = await PostAsync(batch, close: false, CancellationToken.None).ConfigureAwait(false);
+                answer = Judge(batch, response, closeOnly: false, out serverSeq);
             }
-            Complete(batch, null, batch.Refusals > 0);
+            catch (StaleProducerEpochException stale)
+            {
+                lock (_gate) failure = ClaimOrFail(batch, stale.CurrentEpoch, null, stale: true, requeue: true);
+                if (failure is not null) throw failure;
+                Claimed();
+                return;
+            }
+            catch (ProducerSequenceGapException gap) when (gap.ExpectedSeq < batch.Seq && batch.Refusals < MaxGapRecoveries)
+            {
+                // An earlier batch of ours has not reached the server yet: park this one until
+                // every earlier one is answered, then resend it (Pump).
+                lock (_gate)
+                {
+                    if (batch.Refusals++ == 0 && batch.Epoch == _epoch) _window.Reordered(batch.Seq, _nextSeq);
+                    batch.Parked = true;
+                    var at = _parked.FindIndex(p => (p.Epoch, p.Seq).CompareTo((batch.Epoch, batch.Seq)) > 0);
+                    _parked.Insert(at < 0 ? _parked.Count : at, batch);
+                }
+                Pump();
+                return;
+            }
+            if (answer == Answer.Collision)
+            {
+                lock (_gate) failure = ClaimOrFail(batch, batch.Epoch, serverSeq, stale: false, requeue: true);
+                if (failure is not null) throw failure;
+                Claimed();
+                return;
+            }
+            Complete(batch, null, batch.Refusals > 0, answer == Answer.Written);
         }
         catch (Exception ex)
         {
-            Complete(batch, ex, false);
+            Complete(batch, ex, false, false);
         }
         Pump();
     }
 
-    private void Complete(ProducerBatch batch, Exception? error, bool reordered)
+    private void Complete(ProducerBatch batch, Exception? error, bool reordered, bool written)
     {
         TaskCompletionSource? idle = null, capacity;
         lock (_gate)
@@ -372,8 +403,8 @@ public sealed class IdempotentProducer : IAsyncDisposable
             _outstandingBatches--;
             if (error is null)
             {
-                if (batch.Epoch == _epoch) _epochConfirmed = true;
-                _claims = 0;
+                if (written) Confirm(batch);
+                else _claims = 0;
                 if (!reordered) _window.CompletedInOrder();
             }
             else _failure ??= error;
@@ -413,7 +444,15 @@ public sealed class IdempotentProducer : IAsyncDisposable
         request.Headers[ProtocolNames.ProducerEpoch] = batch.Epoch.ToString(CultureInfo.InvariantCulture);
         request.Headers[ProtocolNames.ProducerSeq] = batch.Seq.ToString(CultureInfo.InvariantCulture);
         if (close) request.Headers[ProtocolNames.Closed] = "true";
-        return await _client.Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _client.Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Kept across resends under the same numbers (a gap refusal does not undo an earlier attempt).
+            if (request.MaybeDelivered) batch.MaybeDelivered = true;
+        }
     }
 
     /// <summary>Rethrows the producer's failure (caller holds the lock); it then counts as reported.</summary>

@@ -6,10 +6,25 @@ public sealed class IdempotentProducerOptions
     /// <summary>Stable producer identity (e.g. service instance name). Required, non-empty.</summary>
     public string ProducerId { get; set; } = "";
 
-    /// <summary>Starting epoch; bump it on restart to fence older instances. Default 0.</summary>
-    public long Epoch { get; set; }
+    /// <summary>
+    /// The epoch to write at, for callers that keep epochs themselves: store the producer's
+    /// <see cref="IdempotentProducer.Epoch"/> and give every new instance a higher one. Another writer
+    /// at the same epoch makes this instance fail with <see cref="ProducerEpochCollisionException"/>
+    /// (or claim the next epoch, with <see cref="AutoClaim"/>).
+    /// Default (null): the instance starts a new session of the producer id, as on a restart. It
+    /// sends its first batch at epoch 0 alone; if an earlier instance used the id, it claims the epoch
+    /// after the server's (seq 0) and resends, so its messages get numbers of their own and the earlier
+    /// instance is fenced (its next write fails with <see cref="StaleProducerEpochException"/>).
+    /// </summary>
+    public long? Epoch { get; set; }
 
-    /// <summary>On a stale-epoch answer, take the server's epoch + 1 and carry on (for producers with no stored epoch).</summary>
+    /// <summary>
+    /// Claim the next epoch and carry on whenever the server answers that the epoch is stale (403) or
+    /// that another writer holds this epoch, even after this instance has written at its epoch. Two
+    /// live instances with the same id then keep fencing each other, their messages interleaved; use
+    /// it only for a producer that must keep going whatever else writes under its id. Default false:
+    /// an instance fenced by a newer one fails with <see cref="StaleProducerEpochException"/>.
+    /// </summary>
     public bool AutoClaim { get; set; }
 
     /// <summary>
@@ -50,7 +65,7 @@ public sealed class IdempotentProducerOptions
     public void Validate()
     {
         if (string.IsNullOrEmpty(ProducerId)) throw new ArgumentException("ProducerId must be a non-empty string.", nameof(ProducerId));
-        if (Epoch < 0) throw new ArgumentOutOfRangeException(nameof(Epoch), Epoch, "Epoch must be zero or more.");
+        if (Epoch is < 0) throw new ArgumentOutOfRangeException(nameof(Epoch), Epoch, "Epoch must be zero or more.");
         if (MaxInFlight < 1) throw new ArgumentOutOfRangeException(nameof(MaxInFlight), MaxInFlight, "MaxInFlight must be at least 1.");
         if (Linger < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Linger), Linger, "Linger must not be negative.");
         if (MaxBatchBytes <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBatchBytes), MaxBatchBytes, "MaxBatchBytes must be positive.");

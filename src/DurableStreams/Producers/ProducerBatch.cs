@@ -28,6 +28,12 @@ internal sealed class ProducerBatch : IReadOnlyList<ReadOnlyMemory<byte>>
     /// <summary>Refused as overtaken and waiting for the batches before it to be answered; guarded by the producer's lock.</summary>
     public bool Parked { get; set; }
 
+    /// <summary>
+    /// Some attempt under its current (epoch, seq) may have reached the server and stored it (see
+    /// StreamRequest.MaybeDelivered), so a duplicate answer may be its own. Cleared when it is renumbered.
+    /// </summary>
+    public bool MaybeDelivered { get; set; }
+
     public int Count => _items.Count;
 
     public ReadOnlyMemory<byte> this[int index] => _items[index];

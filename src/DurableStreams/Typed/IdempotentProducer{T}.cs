@@ -27,7 +27,7 @@ public sealed class IdempotentProducer<T> : IAsyncDisposable
     /// <summary>The producer identity.</summary>
     public string ProducerId => Producer.ProducerId;
 
-    /// <summary>The current epoch (changes after an auto-claim).</summary>
+    /// <summary>The epoch this instance writes at (the claimed one after a restart or an auto-claim); see <see cref="IdempotentProducer.Epoch"/>.</summary>
     public long Epoch => Producer.Epoch;
 
     /// <summary>The sequence number the next batch will carry.</summary>

@@ -6,7 +6,10 @@ namespace DurableStreams.ConformanceAdapter.Commands;
 
 /// <summary>
 /// idempotent-append/-close/-detach share one producer per (path, producerId, epoch), so sequence
-/// numbers continue across commands; idempotent-append-batch uses a fresh producer each time.
+/// numbers continue across commands; idempotent-append-batch uses a fresh producer each time. Every
+/// producer writes at the epoch the command names (the runner sends 0 when the case gives none): the
+/// cases manage epochs themselves and expect, e.g., a stale-epoch error at epoch 0 once the server has
+/// moved on, where a producer left to start a new session would claim the next epoch instead.
 /// </summary>
 internal static class ProducerCommands
 {
@@ -25,7 +28,7 @@ internal static class ProducerCommands
         var options = new IdempotentProducerOptions
         {
             ProducerId = command.RequiredString("producerId"),
-            Epoch = command.Int64("epoch") ?? 0,
+            Epoch = EpochOf(command),
             AutoClaim = command.Bool("autoClaim") == true,
             MaxInFlight = Math.Max(1, maxInFlight),
             // Pipelined: one request per item. Otherwise: all items in a single request.
@@ -75,7 +78,10 @@ internal static class ProducerCommands
     }
 
     private static (string Path, string ProducerId, long Epoch) Key(JsonObject command) =>
-        (command.RequiredString("path"), command.RequiredString("producerId"), command.Int64("epoch") ?? 0);
+        (command.RequiredString("path"), command.RequiredString("producerId"), EpochOf(command));
+
+    /// <summary>The case's epoch, explicit (ADAPTER-PROTOCOL.md §6.5: default 0).</summary>
+    private static long EpochOf(JsonObject command) => command.Int64("epoch") ?? 0;
 
     private static JsonObject Ok(string type)
     {

@@ -20,6 +20,8 @@ internal static class ErrorMapping
                 DurableStreamErrorCode.Parse => "PARSE_ERROR",
                 DurableStreamErrorCode.Network => "NETWORK_ERROR",
                 DurableStreamErrorCode.StreamConsumed => "INTERNAL_ERROR",
+                // Another writer holds the producer's (id, epoch, seq): a conflict, though answered 204.
+                DurableStreamErrorCode.ProducerEpochCollision => "CONFLICT",
                 _ => status is null ? "INTERNAL_ERROR" : "UNEXPECTED_STATUS",
             },
             ArgumentException => "INVALID_ARGUMENT",

@@ -6,35 +6,45 @@ namespace DurableStreams.Tests.Producers;
 /// <summary>
 /// Pipelined batches that reach the server out of order (pitfall P5): a 409 gap whose expected seq
 /// is below the batch's own means an earlier batch is still on its way; wait for it, then resend.
+/// A producer pipelines only once its first batch is stored (seq 0, alone), so each test stores one
+/// first and reorders the batches after it.
 /// </summary>
 public sealed class ProducerPipeliningTests
 {
-    /// <summary>A server that holds seq 0 back until <paramref name="until"/>, and reports when seq 1 is answered 409.</summary>
-    private static FakeProducerServer SeqZeroHeldBack(Task until, TaskCompletionSource laterRejected) => new()
+    /// <summary>A server that holds seq 1 back until <paramref name="until"/>, and reports when seq 2 is answered 409.</summary>
+    private static FakeProducerServer SeqOneHeldBack(Task until, TaskCompletionSource laterRejected) => new()
     {
-        BeforeProcessing = (_, _, seq) => seq == 0 ? until : Task.CompletedTask,
+        BeforeProcessing = (_, _, seq) => seq == 1 ? until : Task.CompletedTask,
         AfterProcessing = (_, _, seq, status) =>
         {
-            if (seq == 1 && status == HttpStatusCode.Conflict) laterRejected.TrySetResult();
+            if (seq == 2 && status == HttpStatusCode.Conflict) laterRejected.TrySetResult();
             return Task.CompletedTask;
         },
     };
 
+    /// <summary>Stores seq 0 ("0;"), which confirms the epoch: the producer pipelines from then on.</summary>
+    private static async Task StoreFirstBatchAsync(IdempotentProducer producer)
+    {
+        await producer.AppendAsync("0;");
+        await producer.FlushAsync().WaitAsync(TestTimeouts.Hang);
+    }
+
     [Fact]
     public async Task Gap_from_an_overtaken_batch_is_recovered_by_resending_after_the_earlier_one()
     {
-        // Seq 0 is delayed until seq 1 has overtaken it and been answered 409 (expected 0).
+        // Seq 1 is delayed until seq 2 has overtaken it and been answered 409 (expected 1).
         var laterRejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var server = SeqZeroHeldBack(until: laterRejected.Task, laterRejected);
+        var server = SeqOneHeldBack(until: laterRejected.Task, laterRejected);
         var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = 5; o.MaxBatchItems = 1; });
         using var _ = fake;
 
+        await StoreFirstBatchAsync(producer);
         await producer.AppendAsync("first;");
         await producer.AppendAsync("second;");
         await producer.FlushAsync().WaitAsync(TestTimeouts.Hang);
 
-        Assert.Equal(["first;", "second;"], server.Stored);
-        Assert.Equal(["0", "1", "1"], server.Handler.Requests.Select(r => r.Seq()).Order());
+        Assert.Equal(["0;", "first;", "second;"], server.Stored);
+        Assert.Equal(["0", "1", "2", "2"], server.Handler.Requests.Select(r => r.Seq()).Order());
     }
 
     [Fact]
@@ -46,26 +56,27 @@ public sealed class ProducerPipeliningTests
         var earlierAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var server = new FakeProducerServer
         {
-            BeforeProcessing = (_, _, seq) => seq == 0 ? laterRejected.Task : Task.CompletedTask,
+            BeforeProcessing = (_, _, seq) => seq == 1 ? laterRejected.Task : Task.CompletedTask,
             AfterProcessing = async (_, _, seq, status) =>
             {
-                if (seq == 0) earlierAnswered.TrySetResult();
-                if (seq == 1 && status == HttpStatusCode.Conflict)
+                if (seq == 1) earlierAnswered.TrySetResult();
+                if (seq == 2 && status == HttpStatusCode.Conflict)
                 {
                     laterRejected.TrySetResult();
                     await earlierAnswered.Task;
-                    await Task.Delay(50); // let the client finish with seq 0 before it sees this 409
+                    await Task.Delay(50); // let the client finish with seq 1 before it sees this 409
                 }
             },
         };
         var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = 5; o.MaxBatchItems = 1; });
         using var _ = fake;
 
+        await StoreFirstBatchAsync(producer);
         await producer.AppendAsync("first;");
         await producer.AppendAsync("second;");
         await producer.FlushAsync().WaitAsync(TestTimeouts.Hang);
 
-        Assert.Equal(["first;", "second;"], server.Stored);
+        Assert.Equal(["0;", "first;", "second;"], server.Stored);
     }
 
     [Fact]
@@ -74,10 +85,11 @@ public sealed class ProducerPipeliningTests
         // Sent meanwhile, a new batch would reach the server before the resend and be refused too.
         var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var laterRejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var server = SeqZeroHeldBack(until: releaseFirst.Task, laterRejected);
+        var server = SeqOneHeldBack(until: releaseFirst.Task, laterRejected);
         var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = 5; o.MaxBatchItems = 1; });
         using var _ = fake;
 
+        await StoreFirstBatchAsync(producer);
         await producer.AppendAsync("first;");
         await producer.AppendAsync("second;");
         await laterRejected.Task.WaitAsync(TestTimeouts.Hang);
@@ -87,14 +99,14 @@ public sealed class ProducerPipeliningTests
         releaseFirst.TrySetResult();
         await producer.FlushAsync().WaitAsync(TestTimeouts.Hang);
 
-        Assert.Equal(["first;", "second;", "third;"], server.Stored);
-        Assert.Equal(["0", "1", "1", "2"], server.Handler.Requests.Select(r => r.Seq()).Order());
+        Assert.Equal(["0;", "first;", "second;", "third;"], server.Stored);
+        Assert.Equal(["0", "1", "2", "2", "3"], server.Handler.Requests.Select(r => r.Seq()).Order());
     }
 
     [Fact]
     public async Task Batches_refused_together_are_resent_together_once_the_earlier_one_is_stored()
     {
-        // Seqs 1-3 all reach the server before seq 0 and are refused; seq 0 is held until then. Once
+        // Seqs 2-4 all reach the server before seq 1 and are refused; seq 1 is held until then. Once
         // it is stored, the three resends go out at once rather than each waiting for the one before
         // it to be answered.
         var arrived = 0;
@@ -106,7 +118,8 @@ public sealed class ProducerPipeliningTests
         {
             BeforeProcessing = async (_, _, seq) =>
             {
-                if (seq == 0) await allRefused.Task;
+                if (seq == 0) return; // the first batch, stored alone
+                if (seq == 1) await allRefused.Task;
                 else if (!allRefused.Task.IsCompleted)
                 {
                     if (Interlocked.Increment(ref arrived) == 3) allArrived.TrySetResult();
@@ -121,18 +134,19 @@ public sealed class ProducerPipeliningTests
             },
             AfterProcessing = (_, _, seq, status) =>
             {
-                if (seq > 0 && status == HttpStatusCode.Conflict && Interlocked.Increment(ref refused) == 3) allRefused.TrySetResult();
+                if (seq > 1 && status == HttpStatusCode.Conflict && Interlocked.Increment(ref refused) == 3) allRefused.TrySetResult();
                 return Task.CompletedTask;
             },
         };
         var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = 4; o.MaxBatchItems = 1; });
         using var _ = fake;
 
-        var items = Enumerable.Range(0, 4).Select(i => $"{i};").ToList();
+        await StoreFirstBatchAsync(producer);
+        var items = Enumerable.Range(1, 4).Select(i => $"{i};").ToList();
         foreach (var item in items) await producer.AppendAsync(item);
         await producer.FlushAsync().WaitAsync(TestTimeouts.Hang);
 
-        Assert.Equal(items, server.Stored);
+        Assert.Equal(["0;", .. items], server.Stored);
         Assert.True(peakResends > 1, $"resends overlapped at most {peakResends} at a time");
     }
 
@@ -163,7 +177,7 @@ public sealed class ProducerPipeliningTests
     [Fact]
     public async Task After_a_reordering_fewer_batches_are_sent_at_once()
     {
-        // Seq 1 overtakes seq 0 and is refused; from then on the server must never hold more than
+        // Seq 2 overtakes seq 1 and is refused; from then on the server must never hold more than
         // half of MaxInFlight at once while the queued batches drain.
         const int MaxInFlight = 4;
         var laterRejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -173,8 +187,8 @@ public sealed class ProducerPipeliningTests
             BeforeProcessing = async (_, _, seq) =>
             {
                 var now = Interlocked.Increment(ref current);
-                if (laterRejected.Task.IsCompleted && seq >= MaxInFlight) InterlockedMax(ref peakAfterGap, now);
-                if (seq == 0)
+                if (laterRejected.Task.IsCompleted && seq > MaxInFlight) InterlockedMax(ref peakAfterGap, now);
+                if (seq == 1)
                 {
                     await laterRejected.Task;
                     await Task.Delay(200); // let the client take in the 409 before a slot frees up
@@ -184,7 +198,7 @@ public sealed class ProducerPipeliningTests
             AfterProcessing = (_, _, seq, status) =>
             {
                 Interlocked.Decrement(ref current);
-                if (seq == 1 && status == HttpStatusCode.Conflict) laterRejected.TrySetResult();
+                if (seq == 2 && status == HttpStatusCode.Conflict) laterRejected.TrySetResult();
                 return Task.CompletedTask;
             },
         };
@@ -192,12 +206,13 @@ public sealed class ProducerPipeliningTests
         using var _ = fake;
 
         // Widening from 2 back to 3 takes 2 × CompletionsPerStep = 8 in-order completions; after the halving
-        // there are at most 7 here (seq 0, then 4 to 9; 1 to 3 were refused).
-        var items = Enumerable.Range(0, 10).Select(i => $"{i};").ToList();
+        // there are at most 7 here (seq 1, then 5 to 10; 2 to 4 were refused).
+        await StoreFirstBatchAsync(producer);
+        var items = Enumerable.Range(1, 10).Select(i => $"{i};").ToList();
         foreach (var item in items) await producer.AppendAsync(item);
         await producer.FlushAsync().WaitAsync(TestTimeouts.Hang);
 
-        Assert.Equal(items, server.Stored);
+        Assert.Equal(["0;", .. items], server.Stored);
         Assert.InRange(peakAfterGap, 1, MaxInFlight / 2);
     }
 

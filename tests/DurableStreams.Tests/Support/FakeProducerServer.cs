@@ -7,7 +7,9 @@ namespace DurableStreams.Tests.Support;
 /// An in-memory stream that validates producer headers the way the protocol (§5.2.1) and the
 /// reference server do: stale epoch → 403, new epoch needs seq 0, duplicate → 204, gap → 409.
 /// Hooks let a test hold or reorder particular (epoch, seq) requests, which a real server over
-/// one connection pool cannot be made to do on demand.
+/// one connection pool cannot be made to do on demand. Like the reference server, it answers a close
+/// without data with 204 whether it closed the stream or repeated a number (with <c>Stream-Closed</c>
+/// either way); HEAD reports whether the stream really is closed.
 /// </summary>
 internal sealed class FakeProducerServer
 {
@@ -20,6 +22,7 @@ internal sealed class FakeProducerServer
     {
         Handler = new FakeHttpHandler(async (request, cancellationToken) =>
         {
+            if (request.Method == HttpMethod.Head) return Head();
             if (!request.IsPost) return Respond.Unexpected(request);
             var epoch = long.Parse(request.Header("Producer-Epoch") ?? "-1", CultureInfo.InvariantCulture);
             var seq = long.Parse(request.Header("Producer-Seq") ?? "-1", CultureInfo.InvariantCulture);
@@ -67,7 +70,11 @@ internal sealed class FakeProducerServer
                 if (epoch < state.Epoch)
                     return Respond.Status(HttpStatusCode.Forbidden, "stale epoch", ("Producer-Epoch", Str(state.Epoch)));
                 if (epoch == state.Epoch && seq <= state.LastSeq)
-                    return Respond.Status(HttpStatusCode.NoContent, null, ("Producer-Epoch", Str(epoch)), ("Producer-Seq", Str(state.LastSeq)));
+                {
+                    var duplicate = Respond.Status(HttpStatusCode.NoContent, null, ("Producer-Epoch", Str(epoch)), ("Producer-Seq", Str(state.LastSeq)));
+                    if (close) duplicate.Headers.TryAddWithoutValidation("Stream-Closed", "true");
+                    return duplicate;
+                }
                 if (epoch > state.Epoch && seq != 0)
                     return Respond.Status(HttpStatusCode.BadRequest, "new epoch must start at 0");
                 if (epoch == state.Epoch && seq != state.LastSeq + 1)
@@ -87,9 +94,21 @@ internal sealed class FakeProducerServer
                 _offset += request.Body.Length;
             }
             if (close) Closed = true;
-            var response = Respond.Status(HttpStatusCode.OK, null,
+            var closeOnly = close && request.Body is not { Length: > 0 };
+            var response = Respond.Status(closeOnly ? HttpStatusCode.NoContent : HttpStatusCode.OK, null,
                 ("Stream-Next-Offset", Str(_offset)), ("Producer-Epoch", Str(epoch)), ("Producer-Seq", Str(seq)));
             if (close) response.Headers.TryAddWithoutValidation("Stream-Closed", "true");
+            return response;
+        }
+    }
+
+    private HttpResponseMessage Head()
+    {
+        lock (_gate)
+        {
+            var response = Respond.Status(HttpStatusCode.OK, null, ("Stream-Next-Offset", Str(_offset)));
+            response.Content.Headers.TryAddWithoutValidation("Content-Type", "text/plain");
+            if (Closed) response.Headers.TryAddWithoutValidation("Stream-Closed", "true");
             return response;
         }
     }
