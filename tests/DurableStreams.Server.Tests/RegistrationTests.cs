@@ -12,19 +12,20 @@ public sealed class RegistrationTests
     {
         // The hosting and server packages both put their AddXxx methods in Microsoft.Extensions.DependencyInjection; with one name
         // this file would not compile (CS0121).
-        Uri? root = null;
+        // The client's options are validated when the host starts, so the app's own address is known up front.
+        var port = TestApp.FreePort();
         await using var app = await TestApp.StartAsync(
             builder =>
             {
                 builder.Services.AddDurableStreamsServer();
-                builder.Services.AddDurableStreams(client => client.BaseAddress = new Uri(root!, "v1/stream/"));
+                builder.Services.AddDurableStreams(client => client.BaseAddress = new Uri($"http://127.0.0.1:{port}/v1/stream/"));
             },
             web =>
             {
                 web.UseCors();
                 web.MapDurableStreams();
-            });
-        root = app.Address;
+            },
+            port);
         var ct = TestContext.Current.CancellationToken;
 
         var client = app.App.Services.GetRequiredService<DurableStreamClient>();

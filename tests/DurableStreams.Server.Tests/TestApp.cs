@@ -29,17 +29,26 @@ internal sealed class TestApp : IAsyncDisposable
     /// <summary>The server root, "http://127.0.0.1:port/".</summary>
     public Uri Address { get; }
 
-    public static async Task<TestApp> StartAsync(Action<WebApplicationBuilder> services, Action<WebApplication> pipeline)
+    /// <param name="port">The port to listen on; 0 (the default) lets the system pick one.</param>
+    public static async Task<TestApp> StartAsync(Action<WebApplicationBuilder> services, Action<WebApplication> pipeline, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         services(builder);
         var app = builder.Build();
         pipeline(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestApp(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>A port free right now, for an app that must know its own address before it starts.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>
