@@ -50,4 +50,19 @@ public enum DurableStreamErrorCode
     /// The producer cannot tell whether a batch was stored (<see cref="ProducerOutcomeUnknownException"/>).
     /// </summary>
     ProducerOutcomeUnknown,
+    /// <summary>
+    /// The server's answer breaks the protocol in a way retrying cannot fix: a read response without
+    /// <c>Stream-Next-Offset</c>, one that does not advance past the offset asked for, or a live
+    /// long-poll answer without <c>Stream-Cursor</c>.
+    /// </summary>
+    ProtocolViolation,
+    /// <summary>
+    /// A reader kept getting the same answer for the same offset (a stale cache between client and
+    /// server) and cache-busting did not help.
+    /// </summary>
+    ReadLoop,
+    /// <summary>An SSE connection sent more data than <c>ReadOptions.MaxSsePendingBytes</c> without a control event.</summary>
+    SseBufferOverflow,
+    /// <summary>A response body was larger than <c>DurableStreamClientOptions.MaxResponseBytes</c>.</summary>
+    ResponseTooLarge,
 }
