@@ -17,7 +17,7 @@ public sealed class ClientConstructionTests
         Assert.NotSame(options, client.Options);
         Assert.Equal(new Uri("http://streams.test/v1/stream/"), client.Options.BaseAddress);
         Assert.Equal(TimeSpan.FromSeconds(3), client.Options.RequestTimeout);
-        Assert.Equal(5, client.Options.Retry.MaxRetries);
+        Assert.Equal(7, client.Options.Retry.MaxRetries);
         Assert.True(client.Options.Headers.ContainsKey("X-Tenant"));
     }
 

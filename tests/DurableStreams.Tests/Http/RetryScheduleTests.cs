@@ -40,12 +40,26 @@ public sealed class RetryScheduleTests
     {
         var options = new RetryOptions { InitialDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1), Multiplier = 2 };
 
-        // Full jitter: the delay is random in [0, ceiling]; a random source at its top shows the ceiling.
+        // Equal jitter: the delay is random in [ceiling / 2, ceiling]; a random source at its ends shows both bounds.
         var ceilings = Enumerable.Range(0, 8).Select(i => options.Backoff(i, new FixedRandom(1.0)).TotalMilliseconds);
-        var halves = Enumerable.Range(0, 8).Select(i => options.Backoff(i, new FixedRandom(0.5)).TotalMilliseconds);
+        var floors = Enumerable.Range(0, 8).Select(i => options.Backoff(i, new FixedRandom(0.0)).TotalMilliseconds);
 
         Assert.Equal([100, 200, 400, 800, 1000, 1000, 1000, 1000], ceilings.Select(d => Math.Round(d)));
-        Assert.Equal([50, 100, 200, 400, 500, 500, 500, 500], halves.Select(d => Math.Round(d)));
+        Assert.Equal([50, 100, 200, 400, 500, 500, 500, 500], floors.Select(d => Math.Round(d)));
+    }
+
+    [Fact]
+    public void Default_budget_outlasts_a_typical_server_restart()
+    {
+        var options = new RetryOptions();
+
+        Assert.Equal(7, options.MaxRetries);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), options.InitialDelay);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.MaxDelay);
+        // 100 + 200 + 400 + 800 + 1600 + 3000 + 3000 ms at most, half of that at least.
+        double Total(double random) => Enumerable.Range(0, options.MaxRetries).Sum(i => options.Backoff(i, new FixedRandom(random)).TotalMilliseconds);
+        Assert.Equal(9100, Math.Round(Total(1.0)));
+        Assert.Equal(4550, Math.Round(Total(0.0)));
     }
 
     [Fact]
@@ -63,7 +77,7 @@ public sealed class RetryScheduleTests
         Assert.Equal(5, delays.Count); // one wait before each retry, all on the injected clock
         double[] ceilings = [10, 20, 40, 60, 60];
         for (var i = 0; i < delays.Count; i++)
-            Assert.InRange(delays[i].TotalMinutes, 0, ceilings[i]);
+            Assert.InRange(delays[i].TotalMinutes, ceilings[i] / 2, ceilings[i]);
     }
 
     [Fact]
