@@ -317,10 +317,12 @@ public sealed partial class DurableStream : IAsyncDisposable
         }
         catch (DurableStreamException ex) when (tagged)
         {
-            // A definite rejection stored nothing and left the server's sequence where it was; anything
-            // else might have landed, so move to a fresh epoch before the next batch.
-            if (ex is DurableStreamNetworkException || ex.Code is DurableStreamErrorCode.ServerError or DurableStreamErrorCode.RateLimited
-                or DurableStreamErrorCode.StaleProducerEpoch or DurableStreamErrorCode.ProducerSequenceGap)
+            // A refusal (NotStored) left the server's sequence where it was: the next batch takes the
+            // same number, and a caller resending the data stores it once. A batch that may have landed
+            // (Unknown), or a sequence the server no longer agrees with, needs a fresh epoch, so that a
+            // later batch is never taken for a duplicate of it.
+            if (ex.Outcome != WriteOutcome.NotStored
+                || ex.Code is DurableStreamErrorCode.StaleProducerEpoch or DurableStreamErrorCode.ProducerSequenceGap)
                 _implicitProducer.Restart((ex as StaleProducerEpochException)?.CurrentEpoch);
             throw;
         }

@@ -49,6 +49,14 @@ public sealed class DurableStreamClientOptions
     public TimeSpan SseIdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
     /// <summary>
+    /// Largest body one catch-up or long-poll response may have; a larger one (by its declared length, or
+    /// as it is read) fails the read with <see cref="ResponseTooLargeException"/> instead of being buffered
+    /// without bound. The server splits long streams across responses (the reference server sends a few
+    /// MiB at most), so the default leaves ample room. Default 256 MiB.
+    /// </summary>
+    public long MaxResponseBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
     /// Whether large JSON-mode responses (from 1 MiB, or of unknown length past 256 KiB) are decoded in
     /// slices on more than one core while the rest arrives. Default true; turn it off to keep every read
     /// on one thread (for example in a service that already keeps all cores busy).
@@ -76,6 +84,7 @@ public sealed class DurableStreamClientOptions
             RequestTimeout = RequestTimeout,
             LongPollTimeout = LongPollTimeout,
             SseIdleTimeout = SseIdleTimeout,
+            MaxResponseBytes = MaxResponseBytes,
             ParallelJsonDecoding = ParallelJsonDecoding,
             LoggerFactory = LoggerFactory,
             TimeProvider = TimeProvider,
@@ -97,5 +106,7 @@ public sealed class DurableStreamClientOptions
         if (RequestTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RequestTimeout));
         if (LongPollTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(LongPollTimeout));
         if (SseIdleTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(SseIdleTimeout));
+        if (MaxResponseBytes <= 0)
+            throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), MaxResponseBytes, "MaxResponseBytes must be positive.");
     }
 }

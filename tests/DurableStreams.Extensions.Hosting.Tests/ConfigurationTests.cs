@@ -40,6 +40,29 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void MaxResponseBytes_is_configurable_and_validated()
+    {
+        var services = new ServiceCollection();
+        services.AddDurableStreams(Config(("BaseAddress", "http://streams.test/"), ("MaxResponseBytes", "1048576")));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(1024 * 1024, provider.GetRequiredService<DurableStreamClient>().Options.MaxResponseBytes);
+        Assert.Equal(256L * 1024 * 1024, new DurableStreamClientOptions().MaxResponseBytes);
+    }
+
+    [Fact]
+    public async Task A_non_positive_MaxResponseBytes_stops_the_host_from_starting()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddDurableStreams(Config(("BaseAddress", "http://streams.test/"), ("MaxResponseBytes", "0")));
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("MaxResponseBytes", error.Message);
+    }
+
+    [Fact]
     public void Keys_absent_from_the_section_keep_the_defaults()
     {
         var services = new ServiceCollection();

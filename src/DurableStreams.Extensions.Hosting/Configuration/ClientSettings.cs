@@ -24,6 +24,7 @@ internal sealed class ClientSettings
     public TimeSpan? RequestTimeout { get; set; }
     public TimeSpan? LongPollTimeout { get; set; }
     public TimeSpan? SseIdleTimeout { get; set; }
+    public long? MaxResponseBytes { get; set; }
     public bool? BatchAppends { get; set; }
     public int? MaxAppendBatchBytes { get; set; }
     public bool? SafeAppendRetries { get; set; }
@@ -41,6 +42,7 @@ internal sealed class ClientSettings
         if (settings.RequestTimeout is { } requestTimeout) options.RequestTimeout = requestTimeout;
         if (settings.LongPollTimeout is { } longPollTimeout) options.LongPollTimeout = longPollTimeout;
         if (settings.SseIdleTimeout is { } sseIdleTimeout) options.SseIdleTimeout = sseIdleTimeout;
+        if (settings.MaxResponseBytes is { } maxResponseBytes) options.MaxResponseBytes = maxResponseBytes;
         if (settings.BatchAppends is { } batchAppends) options.BatchAppends = batchAppends;
         if (settings.MaxAppendBatchBytes is { } maxAppendBatchBytes) options.MaxAppendBatchBytes = maxAppendBatchBytes;
         if (settings.SafeAppendRetries is { } safeAppendRetries) options.SafeAppendRetries = safeAppendRetries;

@@ -36,6 +36,13 @@ public class DurableStreamException : Exception
 
     /// <summary>The response body text (truncated), when the server sent one.</summary>
     public string? ResponseText { get; init; }
+
+    /// <summary>
+    /// For a failed write (append, batched append, close, idempotent producer): whether the data was
+    /// stored. <see cref="WriteOutcome.NotStored"/>: it was not, so sending it again is safe;
+    /// <see cref="WriteOutcome.Unknown"/>: it may have been. <see langword="null"/> for every other request.
+    /// </summary>
+    public WriteOutcome? Outcome { get; internal set; }
 }
 
 /// <summary>The stream does not exist (404).</summary>

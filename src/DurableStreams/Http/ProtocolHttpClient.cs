@@ -11,7 +11,8 @@ namespace DurableStreams.Http;
 /// </summary>
 internal sealed class ProtocolHttpClient
 {
-    private const int MaxErrorBodyChars = 2048;
+    /// <summary>An error body is read up to this many bytes (the rest is not wanted).</summary>
+    private const int MaxErrorBodyBytes = 8 * 1024;
 
     private readonly Func<HttpClient> _http;
     private readonly DurableStreamClientOptions _options;
@@ -63,7 +64,7 @@ internal sealed class ProtocolHttpClient
 
             Log.Response(_logger, request.Method.Method, request.Url.AbsolutePath, (int)response.StatusCode);
             if (response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotModified)
-                return response;
+                return BoundBody(request, response);
 
             using (response)
             {
@@ -92,6 +93,8 @@ internal sealed class ProtocolHttpClient
             }
 
             Log.RequestFailed(_logger, request.Method.Method, request.Url.AbsolutePath, failure.Message);
+            if (request.Kind is RequestKind.Append or RequestKind.Close)
+                failure.Outcome = request.MaybeDelivered ? WriteOutcome.Unknown : WriteOutcome.NotStored;
             if (_options.OnError is { } onError && recoveries < _options.MaxErrorRecoveries)
             {
                 var recovery = await onError(failure, cancellationToken).ConfigureAwait(false);
@@ -144,17 +147,48 @@ internal sealed class ProtocolHttpClient
     private static bool NothingWasSent(Exception ex) =>
         ex is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
 
-    private static async Task<string?> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// A read's body gets a stall deadline and a size bound (SSE bodies are endless by design and have
+    /// their own idle watchdog; write answers carry no body worth bounding). A long-poll answer may come
+    /// only at the end of the server's hold, so its body gets that much more time.
+    /// </summary>
+    private HttpResponseMessage BoundBody(StreamRequest request, HttpResponseMessage response)
     {
+        if (request.Kind != RequestKind.Read) return response;
+        var stall = _options.RequestTimeout;
+        if (request.HasQuery)
+            foreach (var (name, value) in request.Query)
+            {
+                if (name != ProtocolNames.LiveParam) continue;
+                if (value == "sse") return response;
+                if (value == "long-poll") stall += _options.LongPollTimeout;
+            }
+        return BoundedResponseContent.Wrap(response, new BodyLimits(stall, _options.MaxResponseBytes, request));
+    }
+
+    /// <summary>The first <see cref="MaxErrorBodyBytes"/> of an error body, or null when it cannot be read within the request timeout.</summary>
+    private async Task<string?> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.RequestTimeout);
+        var buffer = new byte[MaxErrorBodyBytes];
+        var length = 0;
         try
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            return text.Length > MaxErrorBodyChars ? text[..MaxErrorBodyChars] : text;
+            var body = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                int read;
+                while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), deadline.Token).ConfigureAwait(false)) > 0)
+                    length += read;
+            }
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException
+            || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return null;
+            if (length == 0) return null; // what arrived before the failure is still worth reporting
         }
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
     }
 
     private async Task<HttpRequestMessage> BuildAsync(StreamRequest request, RequestOverrides? overrides, CancellationToken cancellationToken)

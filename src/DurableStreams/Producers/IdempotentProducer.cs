@@ -407,7 +407,15 @@ public sealed partial class IdempotentProducer : IAsyncDisposable
                 else _claims = 0;
                 if (!reordered) _window.CompletedInOrder();
             }
-            else _failure ??= error;
+            else
+            {
+                // Whatever failed, the caller learns whether this batch may be in the stream: an earlier
+                // attempt under the same numbers may have landed even when the last one was refused.
+                if (error is DurableStreamException failed and not ProducerEpochCollisionException
+                    && (failed.Outcome is null || batch.MaybeDelivered))
+                    failed.Outcome = batch.MaybeDelivered ? WriteOutcome.Unknown : WriteOutcome.NotStored;
+                _failure ??= error;
+            }
             if (_failure is not null)
             {
                 // Nothing after a failed batch can land in order: drop what is still waiting (flush reports the failure).
