@@ -185,7 +185,7 @@ public sealed partial class IdempotentProducer : IAsyncDisposable
             Exception? failure;
             try
             {
-                using var response = await PostAsync(batch, close: true, cancellationToken).ConfigureAwait(false);
+                using var response = await PostThroughOutagesAsync(batch, close: true, cancellationToken).ConfigureAwait(false);
                 answer = Judge(batch, response, closeOnly: batch.Count == 0, out serverSeq);
                 finalOffset = ResponseHeaderReader.NextOffset(response);
             }
@@ -353,7 +353,7 @@ public sealed partial class IdempotentProducer : IAsyncDisposable
             Exception? failure;
             try
             {
-                using var response = await PostAsync(batch, close: false, CancellationToken.None).ConfigureAwait(false);
+                using var response = await PostThroughOutagesAsync(batch, close: false, CancellationToken.None).ConfigureAwait(false);
                 answer = Judge(batch, response, closeOnly: false, out serverSeq);
             }
             catch (StaleProducerEpochException stale)

@@ -58,6 +58,16 @@ public sealed class IdempotentProducerOptions
     // The limit in force: the explicit one, or the default derived from the pipeline's size.
     internal long BufferLimit => MaxBufferedBytes ?? 2L * MaxInFlight * MaxBatchBytes;
 
+    /// <summary>
+    /// How long a batch keeps being resent, with the same numbers, while the server is unreachable or
+    /// answers with a transient failure (no response, 408, 429, 5xx): long enough to ride through a
+    /// restart or a deploy without the caller noticing, since a resend can never store a batch twice.
+    /// Past it, <see cref="IdempotentProducer.FlushAsync"/> throws the last failure (its
+    /// <see cref="DurableStreamException.Outcome"/> says whether the batch may have been stored) and the
+    /// producer stops. Default 60 s; <see cref="TimeSpan.Zero"/> keeps only the client's one-shot retries.
+    /// </summary>
+    public TimeSpan OutageRetryTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Extra headers on every producer request.</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; set; }
 
@@ -70,6 +80,8 @@ public sealed class IdempotentProducerOptions
         if (Linger < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Linger), Linger, "Linger must not be negative.");
         if (MaxBatchBytes <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBatchBytes), MaxBatchBytes, "MaxBatchBytes must be positive.");
         if (MaxBatchItems <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBatchItems), MaxBatchItems, "MaxBatchItems must be positive.");
+        if (OutageRetryTimeout < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(OutageRetryTimeout), OutageRetryTimeout, "OutageRetryTimeout must not be negative.");
         if (MaxBufferedBytes is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBufferedBytes), MaxBufferedBytes, "MaxBufferedBytes must be positive.");
     }
 
