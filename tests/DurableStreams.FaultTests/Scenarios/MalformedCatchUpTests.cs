@@ -29,15 +29,28 @@ public sealed class MalformedCatchUpTests
         Case.NonAdvancingOffset => Run(@case, LiveMode.Off, context => Query(context, "offset") == "o1"
             ? Answer(context, JsonArray(1), "o1", upToDate: false) // data, and the offset it was asked for
             : Answer(context, JsonArray(0), "o1", upToDate: false), Legit(0, 1)),
-        Case.LongPollWithoutCursor => Run(@case, LiveMode.LongPoll, context => Query(context, "live") == "long-poll"
-            ? Answer(context, JsonArray(1), "o2", upToDate: true) // a live answer with no Stream-Cursor
-            : Answer(context, JsonArray(0), "o1", upToDate: true, cursor: "c1"), Legit(0, 1)),
+        Case.LongPollWithoutCursor => Run(@case, LiveMode.LongPoll, async context =>
+        {
+            if (Query(context, "live") != "long-poll") await Answer(context, JsonArray(0), "o1", upToDate: true, cursor: "c1");
+            else if (Query(context, "offset") == "o1") await Answer(context, JsonArray(1), "o2", upToDate: true); // a live answer with no Stream-Cursor
+            else await LongPollTimeout(context, "o2");
+        }, Legit(0, 1)),
         _ => throw new ArgumentOutOfRangeException(nameof(@case)),
     };
 
     private static Task Run(Case @case, LiveMode live, RequestDelegate handler, IReadOnlyList<string> allowed) =>
         MalformedHarness.RunAsync($"Malformed.CatchUp.{@case}", handler,
             (client, sink, token) => ReadJsonAsync(client, live, sink, token), allowed);
+
+    /// <summary>A well-formed long-poll timeout (204) after a short wait.</summary>
+    private static async Task LongPollTimeout(HttpContext context, string offset)
+    {
+        await Task.Delay(200, context.RequestAborted);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        context.Response.Headers["Stream-Next-Offset"] = offset;
+        context.Response.Headers["Stream-Cursor"] = "c9";
+        context.Response.Headers["Stream-Up-To-Date"] = "true";
+    }
 
     internal static async Task Answer(HttpContext context, string body, string? next, bool upToDate, string contentType = "application/json", string? cursor = null)
     {
