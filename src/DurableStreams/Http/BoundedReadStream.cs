@@ -3,8 +3,8 @@ namespace DurableStreams.Http;
 /// <summary>
 /// A response body with a stall deadline and a size bound: each read must produce bytes within
 /// <c>stall</c> (the clock runs only while a read is pending, so a slow consumer is never blamed), and
-/// the body may not exceed <c>maxBytes</c>. A stall aborts the connection and fails with a
-/// <see cref="DurableStreamNetworkException"/> (inner <see cref="TimeoutException"/>); too many bytes
+/// the body may not exceed <c>maxBytes</c>. A stall aborts the connection and fails with
+/// <see cref="ResponseStalledException"/> (inner <see cref="TimeoutException"/>); too many bytes
 /// fail with <see cref="ResponseTooLargeException"/>. Every later read repeats the failure.
 /// </summary>
 internal sealed class BoundedReadStream : Stream
@@ -37,7 +37,8 @@ internal sealed class BoundedReadStream : Stream
         if (buffer.Length > allowed) buffer = buffer[..(int)allowed];
 
         var timer = _timer is { IsCancellationRequested: false } armed ? armed : _timer = new CancellationTokenSource();
-        timer.CancelAfter(_limits.Stall);
+        var stall = _received == 0 ? _limits.FirstStall : _limits.Stall;
+        timer.CancelAfter(stall);
         var registration = cancellationToken.CanBeCanceled
             ? cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timer)
             : default;
@@ -48,7 +49,7 @@ internal sealed class BoundedReadStream : Stream
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timer.IsCancellationRequested)
         {
-            throw Fail(_limits.Stalled(ex));
+            throw Fail(_limits.Stalled(stall, ex));
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex.CancellationToken != cancellationToken)
         {
@@ -102,15 +103,22 @@ internal sealed class BoundedReadStream : Stream
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
-/// <summary>The bounds of one response body and the exceptions that report them.</summary>
-internal sealed class BodyLimits(TimeSpan stall, long maxBytes, StreamRequest request)
+/// <summary>
+/// The bounds of one response body and the exceptions that report them. The first bytes may take
+/// <c>firstStall</c> (a long-poll server may send its headers before the data it waits for); once the
+/// body flows, every read must produce bytes within <c>stall</c>.
+/// </summary>
+internal sealed class BodyLimits(TimeSpan stall, TimeSpan firstStall, long maxBytes, StreamRequest request)
 {
+    public BodyLimits(TimeSpan stall, long maxBytes, StreamRequest request) : this(stall, stall, maxBytes, request) { }
+
     public TimeSpan Stall => stall;
+    public TimeSpan FirstStall => firstStall;
     public long MaxBytes => maxBytes;
 
-    public DurableStreamNetworkException Stalled(Exception inner) =>
-        new($"The response body of {request.Method} {request.Url.AbsolutePath} stalled: no bytes for {stall.TotalSeconds:0.###} s.",
-            request.Url, new TimeoutException($"No response bytes within {stall.TotalSeconds:0.###} s.", inner), request.Offset);
+    public ResponseStalledException Stalled(TimeSpan waited, Exception inner) =>
+        new($"The response body of {request.Method} {request.Url.AbsolutePath} stalled: no bytes for {waited.TotalSeconds:0.###} s.",
+            request.Url, request.Offset, waited, new TimeoutException($"No response bytes within {waited.TotalSeconds:0.###} s.", inner));
 
     public ResponseTooLargeException TooLarge() =>
         new($"The response body of {request.Method} {request.Url.AbsolutePath} is larger than MaxResponseBytes ({maxBytes} bytes).",

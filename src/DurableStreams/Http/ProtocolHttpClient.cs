@@ -149,21 +149,23 @@ internal sealed class ProtocolHttpClient
 
     /// <summary>
     /// A read's body gets a stall deadline and a size bound (SSE bodies are endless by design and have
-    /// their own idle watchdog; write answers carry no body worth bounding). A long-poll answer may come
-    /// only at the end of the server's hold, so its body gets that much more time.
+    /// their own idle watchdog; write answers carry no body worth bounding). A long-poll server may send
+    /// its headers before the data it holds for, so the first bytes of a long-poll body get the
+    /// long-poll timeout on top; once the body flows, a stall is a stall.
     /// </summary>
     private HttpResponseMessage BoundBody(StreamRequest request, HttpResponseMessage response)
     {
         if (request.Kind != RequestKind.Read) return response;
         var stall = _options.RequestTimeout;
+        var firstStall = stall;
         if (request.HasQuery)
             foreach (var (name, value) in request.Query)
             {
                 if (name != ProtocolNames.LiveParam) continue;
                 if (value == "sse") return response;
-                if (value == "long-poll") stall += _options.LongPollTimeout;
+                if (value == "long-poll") firstStall += _options.LongPollTimeout;
             }
-        return BoundedResponseContent.Wrap(response, new BodyLimits(stall, _options.MaxResponseBytes, request));
+        return BoundedResponseContent.Wrap(response, new BodyLimits(stall, firstStall, _options.MaxResponseBytes, request));
     }
 
     /// <summary>The first <see cref="MaxErrorBodyBytes"/> of an error body, or null when it cannot be read within the request timeout.</summary>

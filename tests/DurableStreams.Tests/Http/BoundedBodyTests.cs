@@ -62,25 +62,25 @@ public sealed class BoundedBodyTests
         using var fake = Create(handler);
 
         await using var response = await fake.Client.GetStream("s").ReadAsync().WaitAsync(TestTimeouts.Hang);
-        var error = await Assert.ThrowsAsync<DurableStreamNetworkException>(() => response.ReadAllBytesAsync().WaitAsync(TestTimeouts.Hang));
+        var error = await Assert.ThrowsAsync<ResponseStalledException>(() => response.ReadAllBytesAsync().WaitAsync(TestTimeouts.Hang));
 
         Assert.IsType<TimeoutException>(error.InnerException);
         Assert.Equal(DurableStreamErrorCode.Network, error.Code);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), error.Timeout);
         Assert.Equal(FakeClient.UrlOf("s"), error.Url);
         Assert.Contains("stalled", error.Message);
     }
 
     [Fact]
-    public async Task A_stalled_body_is_fetched_again_within_the_retry_budget_and_then_reported()
+    public async Task A_stalled_body_is_not_fetched_again_so_the_wait_stays_one_timeout()
     {
         var handler = new FakeHttpHandler(_ => Respond.Read(new StreamContent(new HangingStream("ab"u8.ToArray())), "application/octet-stream", "1_3"));
         using var fake = Create(handler, o => o.Retry.MaxRetries = 2);
 
         await using var response = await fake.Client.GetStream("s").ReadAsync().WaitAsync(TestTimeouts.Hang);
-        var error = await Assert.ThrowsAsync<DurableStreamNetworkException>(() => response.ReadAllBytesAsync().WaitAsync(TestTimeouts.Hang));
+        await Assert.ThrowsAsync<ResponseStalledException>(() => response.ReadAllBytesAsync().WaitAsync(TestTimeouts.Hang));
 
-        Assert.IsType<TimeoutException>(error.InnerException);
-        Assert.Equal(3, handler.Requests.Count);
+        Assert.Single(handler.Requests);
     }
 
     [Fact]
@@ -92,13 +92,31 @@ public sealed class BoundedBodyTests
         using var fake = Create(handler, o => o.LongPollTimeout = TimeSpan.FromMilliseconds(300));
 
         await using var response = await fake.Client.GetStream("s").ReadAsync(new ReadOptions { Live = LiveMode.LongPoll }).WaitAsync(TestTimeouts.Hang);
-        var error = await Assert.ThrowsAsync<DurableStreamNetworkException>(async () =>
+        var error = await Assert.ThrowsAsync<ResponseStalledException>(async () =>
         {
             await foreach (var _ in response.ReadChunksAsync().WithHangGuard()) { }
         });
 
         Assert.IsType<TimeoutException>(error.InnerException);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), error.Timeout); // its first bytes came: the request timeout applies
         Assert.Contains(handler.Requests, r => r.IsLongPoll);
+    }
+
+    [Fact]
+    public async Task A_long_poll_body_may_take_the_long_poll_timeout_for_its_first_bytes()
+    {
+        var handler = new FakeHttpHandler(r => r.IsCatchUp
+            ? Respond.Read("", "text/plain", "1_0")
+            : Respond.Read(new StreamContent(new HangingStream()), "text/plain", "1_2", cursor: "c1"));
+        using var fake = Create(handler, o => o.LongPollTimeout = TimeSpan.FromMilliseconds(300));
+
+        await using var response = await fake.Client.GetStream("s").ReadAsync(new ReadOptions { Live = LiveMode.LongPoll }).WaitAsync(TestTimeouts.Hang);
+        var error = await Assert.ThrowsAsync<ResponseStalledException>(async () =>
+        {
+            await foreach (var _ in response.ReadChunksAsync().WithHangGuard()) { }
+        });
+
+        Assert.Equal(TimeSpan.FromMilliseconds(600), error.Timeout); // request timeout + long-poll timeout
     }
 
     [Fact]
