@@ -30,6 +30,7 @@ internal sealed class ReadSession : IAsyncDisposable
     private long _sseOpenedAt;
     private int _quickEnds;
     private readonly List<byte[]> _pending = [];
+    private readonly ResumeSkip? _skip;
 
     public ReadSession(ProtocolHttpClient http, Uri url, ReadOptions options, string? knownContentType)
     {
@@ -39,6 +40,7 @@ internal sealed class ReadSession : IAsyncDisposable
         _overrides = RequestOverrides.From(options.Headers, options.QueryParameters);
         Offset = options.Offset.Value;
         ContentType = knownContentType;
+        _skip = ResumeSkip.For(options.Offset, knownContentType);
         _phase = options.InitialCatchUp || _live == LiveMode.Off ? Phase.CatchUp : LivePhase;
     }
 
@@ -62,8 +64,14 @@ internal sealed class ReadSession : IAsyncDisposable
 
     private Phase LivePhase => _live == LiveMode.Sse ? Phase.Sse : Phase.LongPoll;
 
-    /// <summary>The next batch, or <see langword="null"/> when the session has ended.</summary>
+    /// <summary>The next batch, or <see langword="null"/> when the session has ended; a resume skip is applied first.</summary>
     public async ValueTask<ReadBatch?> NextAsync(CancellationToken cancellationToken)
+    {
+        var batch = await NextRawAsync(cancellationToken).ConfigureAwait(false);
+        return _skip is { Remaining: > 0 } skip ? await skip.ApplyAsync(this, batch, NextRawAsync, cancellationToken).ConfigureAwait(false) : batch;
+    }
+
+    private async ValueTask<ReadBatch?> NextRawAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -200,6 +208,7 @@ internal sealed class ReadSession : IAsyncDisposable
                     break;
                 case SseFrameKind.Control:
                     var control = frame.Control;
+                    var start = Offset; // where the pending data events began
                     Offset = control.NextOffset;
                     Cursor = control.Cursor ?? Cursor;
                     UpToDate = control.UpToDate;
@@ -212,7 +221,7 @@ internal sealed class ReadSession : IAsyncDisposable
                     if (_pending.Count == 0 && !UpToDate && !Closed) break;
                     var payloads = _pending.ToArray();
                     _pending.Clear();
-                    return ReadBatch.FromSse(payloads, Offset, UpToDate, Closed, Cursor);
+                    return ReadBatch.FromSse(payloads, Offset, UpToDate, Closed, Cursor, start);
                 default:
                     break; // comments and unknown events are ignored
             }
