@@ -51,7 +51,8 @@ internal sealed class ResumeSkip
         while (_remaining > 0)
         {
             if (batch is null) throw PastEnd(session);
-            if (!session.IsJson)
+            // An SSE-first read may not know the content type: its data events are then taken as JSON.
+            if (session.ContentType is not null && !session.IsJson)
             {
                 batch.Dispose();
                 throw NotJson(_from, session.ContentType);
