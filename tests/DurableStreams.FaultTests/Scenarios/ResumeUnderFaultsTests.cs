@@ -61,7 +61,7 @@ public sealed class ResumeUnderFaultsTests
                         await foreach (var e in typed.ReadEventsAsync(options, stop.Token))
                         {
                             seen.Add(e.Data.Seq);
-                            position = EventPosition.Of(e);
+                            position = e.Position;
                             if (--budget <= 0 || seen.Count >= total) break;
                         }
                     }
