@@ -14,4 +14,12 @@ public static class EventPosition
             ?? throw new NotSupportedException("StreamEvent<T>.Position does not exist yet: the per-event resume position is missing.");
         return (Offset)property.GetValue(e)!;
     }
+
+    /// <summary><c>JsonBatch&lt;T&gt;.PositionAfter(index)</c>: the exact position after one item of a batch.</summary>
+    public static Offset After<T>(JsonBatch<T> batch, int index)
+    {
+        var method = typeof(JsonBatch<T>).GetMethod("PositionAfter", BindingFlags.Public | BindingFlags.Instance, [typeof(int)])
+            ?? throw new NotSupportedException("JsonBatch<T>.PositionAfter does not exist yet: the per-item resume position is missing.");
+        return (Offset)method.Invoke(batch, [index])!;
+    }
 }

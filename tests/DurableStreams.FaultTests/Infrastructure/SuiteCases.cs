@@ -18,7 +18,12 @@ public static class SuiteCases
 
         foreach (var live in new[] { LiveMode.LongPoll, LiveMode.Sse })
         {
-            foreach (var saved in Enum.GetValues<ResumeUnderFaultsTests.SavedPosition>()) keys.Add($"Resume.{live}.{saved}");
+            foreach (var saved in Enum.GetValues<ResumeUnderFaultsTests.SavedPosition>())
+            {
+                keys.Add($"Resume.{UpstreamKind.EmbeddedMemory}.{live}.{saved}");
+                if (saved != ResumeUnderFaultsTests.SavedPosition.BatchItem) keys.Add($"Resume.{UpstreamKind.Reference}.{live}.{saved}");
+            }
+
             keys.Add($"Restarts.ProducerAndReader.{live}");
         }
 
