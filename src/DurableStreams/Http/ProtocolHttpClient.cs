@@ -36,7 +36,9 @@ internal sealed class ProtocolHttpClient
     public async Task<HttpResponseMessage> SendAsync(StreamRequest request, CancellationToken cancellationToken)
     {
         var retry = _options.Retry;
+        var budget = request.RetryBudget ?? new CountRetryBudget(retry.MaxRetries);
         var attempt = 0;
+        long failingSince = 0;
         var recoveries = 0;
         var overrides = request.Overrides;
         while (true)
@@ -77,7 +79,8 @@ internal sealed class ProtocolHttpClient
             }
 
         Failed:
-            if (retryable && attempt < retry.MaxRetries)
+            if (attempt == 0) failingSince = Time.GetTimestamp();
+            if (retryable && budget.CanRetry(attempt, Time.GetElapsedTime(failingSince)))
             {
                 var delay = retry.Backoff(attempt, _random);
                 if (retryAfter is { } ra)

@@ -23,13 +23,15 @@ internal static class ProtocolNames
     public const string OffsetParam = "offset";
     public const string LiveParam = "live";
     public const string CursorParam = "cursor";
+    /// <summary>A random value that makes a request's URL unique, so no cache can answer it (fast-loop protection).</summary>
+    public const string CacheBusterParam = "cache_buster";
 
     public const string JsonMediaType = "application/json";
     public const string OctetStream = "application/octet-stream";
 
     /// <summary>The parameters the client owns; user-supplied values never override them.</summary>
     public static bool IsReserved(string queryName) =>
-        queryName is OffsetParam or LiveParam or CursorParam;
+        queryName is OffsetParam or LiveParam or CursorParam or CacheBusterParam;
 
     /// <summary>JSON mode applies when the media type (before any parameters) is application/json.</summary>
     public static bool IsJsonContentType(string? contentType)

@@ -23,6 +23,9 @@ internal sealed class StreamRequest
     public required RequestKind Kind { get; init; }
     public RetryClass RetryClass { get; init; } = RetryClass.Idempotent;
 
+    /// <summary>How long failures are retried; <see langword="null"/>: <see cref="RetryOptions.MaxRetries"/> retries.</summary>
+    public IRetryBudget? RetryBudget { get; init; }
+
     // Created on first use: most writes carry no protocol query and most reads no protocol headers.
     private List<KeyValuePair<string, string>>? _query;
     private Dictionary<string, string>? _headers;

@@ -25,4 +25,14 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Producer {ProducerId} on {Url} claimed epoch {Epoch}")]
     public static partial void EpochClaimed(ILogger logger, string producerId, string url, long epoch);
+
+    // 101-199: read hardening (stable ids; dashboards may filter on them).
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Read of {Url} requested offset {Offset} {Count} times within {WindowMs} ms (a stale cache?); adding a cache buster and backing off")]
+    public static partial void FastLoopDetected(ILogger logger, string url, string offset, int count, double windowMs);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Read of {Url} keeps getting the same answer at offset {Offset} despite cache busting; giving up")]
+    public static partial void ReadLoopGaveUp(ILogger logger, string url, string offset);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Read of {Url} at offset {Offset} stopped: {Message}")]
+    public static partial void ProtocolViolation(ILogger logger, string url, string offset, string message);
 }

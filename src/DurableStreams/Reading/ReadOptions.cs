@@ -20,4 +20,34 @@ public sealed class ReadOptions
     /// and a live mode subscribes with a single live request.
     /// </summary>
     public bool InitialCatchUp { get; set; } = true;
+
+    /// <summary>
+    /// How long a live read (<see cref="LiveMode.LongPoll"/>, <see cref="LiveMode.Sse"/>,
+    /// <see cref="LiveMode.Auto"/>) keeps retrying through an outage once the read has been answered:
+    /// connection refused, dropped connections, timeouts, 408, 429 and 5xx are retried with capped
+    /// exponential backoff (<see cref="DurableStreamClientOptions.Retry"/>) until the server is back or
+    /// this much time has passed in one streak of failures. <see langword="null"/> (default): no limit;
+    /// only the caller's cancellation token ends the wait. The opening request, and reads without a live
+    /// mode, use the client's <see cref="RetryOptions.MaxRetries"/>.
+    /// </summary>
+    public TimeSpan? LiveRetryBudget { get; set; }
+
+    /// <summary>
+    /// Largest number of bytes an SSE connection may send after its last control event (data events
+    /// waiting to be committed). A server or proxy that sends more fails the read with a
+    /// <see cref="DurableStreamProtocolException"/> (<see cref="DurableStreamErrorCode.SseBufferOverflow"/>)
+    /// instead of growing memory without bound. Default 64 MiB.
+    /// </summary>
+    public long MaxSsePendingBytes { get; set; } = DefaultMaxSsePendingBytes;
+
+    internal const long DefaultMaxSsePendingBytes = 64L * 1024 * 1024;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (LiveRetryBudget is { } budget && budget <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(LiveRetryBudget), budget, "LiveRetryBudget must be positive, or null for no limit.");
+        if (MaxSsePendingBytes <= 0)
+            throw new ArgumentOutOfRangeException(nameof(MaxSsePendingBytes), MaxSsePendingBytes, "MaxSsePendingBytes must be positive.");
+    }
 }

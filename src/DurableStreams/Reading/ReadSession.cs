@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.ServerSentEvents;
 using DurableStreams.Http;
 using DurableStreams.Logging;
 
@@ -10,7 +9,7 @@ namespace DurableStreams.Reading;
 /// until up to date, then long-poll or SSE with cursor echo and reconnection, ending only on
 /// <c>Stream-Closed</c> at the tail (or, without live mode, on up-to-date).
 /// </summary>
-internal sealed class ReadSession : IAsyncDisposable
+internal sealed partial class ReadSession : IAsyncDisposable
 {
     private enum Phase { CatchUp, LongPoll, Sse, Ended }
 
@@ -23,18 +22,21 @@ internal sealed class ReadSession : IAsyncDisposable
     private readonly RequestOverrides _overrides;
     private Phase _phase;
 
-    // SSE connection state.
-    private HttpResponseMessage? _sseResponse;
-    private IAsyncEnumerator<SseItem<SseFrame>>? _sseEvents;
-    private bool _sseBase64;
-    private long _sseOpenedAt;
-    private int _quickEnds;
-    private readonly List<byte[]> _pending = [];
+    private readonly FastLoopGuard _loopGuard;
+    private readonly IRetryBudget _liveBudget;
+    private readonly long _maxSsePending;
+
+    /// <summary>Set once a request of the session has been answered: from then on a live read rides through outages.</summary>
+    private bool _answered;
 
     public ReadSession(ProtocolHttpClient http, Uri url, ReadOptions options, string? knownContentType)
     {
+        options.Validate();
         _http = http;
         _url = url;
+        _loopGuard = new FastLoopGuard(http.Time, http.Options.Retry, http.Logger, url);
+        _liveBudget = new TimeRetryBudget(options.LiveRetryBudget);
+        _maxSsePending = options.MaxSsePendingBytes;
         _live = options.Live;
         _overrides = RequestOverrides.From(options.Headers, options.QueryParameters);
         Offset = options.Offset.Value;
@@ -83,9 +85,13 @@ internal sealed class ReadSession : IAsyncDisposable
         }
     }
 
-    /// <summary>A GET at the current offset; live requests echo the latest cursor.</summary>
-    private StreamRequest ReadRequest(string? live, TimeSpan timeout)
+    /// <summary>
+    /// A GET at the current offset; live requests echo the latest cursor. Once the session has been
+    /// answered, live sessions retry through outages on their own budget.
+    /// </summary>
+    private async ValueTask<StreamRequest> ReadRequestAsync(string? live, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var buster = await _loopGuard.BeforeRequestAsync(live, Offset, live is null ? null : Cursor, cancellationToken).ConfigureAwait(false);
         var request = new StreamRequest
         {
             Method = HttpMethod.Get,
@@ -94,8 +100,10 @@ internal sealed class ReadSession : IAsyncDisposable
             Overrides = _overrides,
             Offset = Offset,
             Timeout = timeout,
+            RetryBudget = _answered && _live != LiveMode.Off ? _liveBudget : null,
         };
-        // Added in name order (cursor, live, offset), which the URL builder then keeps as is.
+        // Added in name order (cache_buster, cursor, live, offset), which the URL builder then keeps as is.
+        if (buster is not null) request.Query.Add(new(ProtocolNames.CacheBusterParam, buster));
         if (live is not null)
         {
             if (Cursor is not null) request.Query.Add(new(ProtocolNames.CursorParam, Cursor));
@@ -108,15 +116,27 @@ internal sealed class ReadSession : IAsyncDisposable
     private async ValueTask<ReadBatch> HttpReadAsync(string? live, CancellationToken cancellationToken)
     {
         var before = new ReadPosition(Offset, Cursor, _phase != Phase.CatchUp);
-        var request = ReadRequest(live, live is null ? _http.Options.RequestTimeout : _http.Options.LongPollTimeout);
+        var request = await ReadRequestAsync(live, live is null ? _http.Options.RequestTimeout : _http.Options.LongPollTimeout, cancellationToken).ConfigureAwait(false);
 
         var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        string next;
+        try
+        {
+            if (response.StatusCode != HttpStatusCode.NoContent)
+                ContentType = ResponseHeaderReader.ContentType(response) ?? ContentType;
+            ReadResponseCheck.Headers(response, _url, before.Offset, longPoll: live is not null, _http.Logger);
+            next = ResponseHeaderReader.Get(response, ProtocolNames.NextOffset)!;
+            if (next == before.Offset)
+                await ReadResponseCheck.NonAdvancingAsync(response, _url, before.Offset, IsJson, _http.Logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+        _answered = true;
         LastStatus = (int)response.StatusCode;
-        if (response.StatusCode != HttpStatusCode.NoContent)
-            ContentType = ResponseHeaderReader.ContentType(response) ?? ContentType;
-
-        var next = ResponseHeaderReader.Get(response, ProtocolNames.NextOffset);
-        if (!string.IsNullOrEmpty(next)) Offset = next;
+        Offset = next;
         Cursor = ResponseHeaderReader.Get(response, ProtocolNames.Cursor) ?? Cursor;
         Closed = ResponseHeaderReader.Flag(response, ProtocolNames.Closed);
         // A long-poll 204 means the hold expired at the tail: caught up by definition.
@@ -140,141 +160,6 @@ internal sealed class ReadSession : IAsyncDisposable
         Closed = false;
         UpToDate = false;
         _phase = before.LivePhase ? LivePhase : Phase.CatchUp;
-    }
-
-    private async ValueTask<ReadBatch?> NextSseBatchAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            if (_sseEvents is null)
-            {
-                if (_quickEnds >= QuickEndsBeforeFallback)
-                {
-                    // Connections that end at once, repeatedly, point at a buffering proxy: long-poll works there.
-                    Log.SseFallback(_http.Logger, _url.AbsolutePath);
-                    _phase = Phase.LongPoll;
-                    return null;
-                }
-                await ConnectSseAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            bool moved;
-            try
-            {
-                moved = await _sseEvents!.MoveNextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
-            {
-                moved = false; // a dropped connection is reopened from the last committed offset
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                moved = false; // idle watchdog fired
-            }
-            catch (OperationCanceledException ex) when (ex.CancellationToken != cancellationToken)
-            {
-                throw new OperationCanceledException(ex.Message, ex, cancellationToken);
-            }
-
-            if (!moved)
-            {
-                var lived = _http.Time.GetElapsedTime(_sseOpenedAt);
-                await CloseSseAsync().ConfigureAwait(false);
-                _pending.Clear(); // uncommitted data is resent after reconnecting
-                _quickEnds = lived < QuickEnd ? _quickEnds + 1 : 0;
-                if (_quickEnds > 0)
-                {
-                    var delay = _http.Options.Retry.Backoff(_quickEnds - 1, Random.Shared);
-                    await Task.Delay(delay, _http.Time, cancellationToken).ConfigureAwait(false);
-                }
-                Log.SseReconnect(_http.Logger, _url.AbsolutePath, Offset);
-                continue;
-            }
-
-            ArmIdleWatchdog(force: false);
-            var frame = _sseEvents!.Current.Data;
-            switch (frame.Kind)
-            {
-                case SseFrameKind.Data:
-                    _pending.Add(frame.Payload!);
-                    break;
-                case SseFrameKind.Control:
-                    var control = frame.Control;
-                    Offset = control.NextOffset;
-                    Cursor = control.Cursor ?? Cursor;
-                    UpToDate = control.UpToDate;
-                    Closed = control.Closed;
-                    if (Closed)
-                    {
-                        _phase = Phase.Ended;
-                        await CloseSseAsync().ConfigureAwait(false);
-                    }
-                    if (_pending.Count == 0 && !UpToDate && !Closed) break;
-                    var payloads = _pending.ToArray();
-                    _pending.Clear();
-                    return ReadBatch.FromSse(payloads, Offset, UpToDate, Closed, Cursor);
-                default:
-                    break; // comments and unknown events are ignored
-            }
-        }
-    }
-
-    private CancellationTokenSource? _idle;
-    private long _idleArmedAt;
-
-    /// <summary>
-    /// (Re)starts the idle watchdog. Resetting a timer on every event is costly at high event rates, so
-    /// it is re-armed only once the slack has passed, with the slack added: the connection is given up
-    /// between <c>SseIdleTimeout</c> and that plus the slack after its last event.
-    /// </summary>
-    private void ArmIdleWatchdog(bool force)
-    {
-        if (_idle is null) return;
-        var now = Environment.TickCount64;
-        var timeout = _http.Options.SseIdleTimeout;
-        var slack = Math.Min(1000, (long)(timeout.TotalMilliseconds / 10));
-        if (!force && now - _idleArmedAt < slack) return;
-        _idleArmedAt = now;
-        _idle.CancelAfter(timeout + TimeSpan.FromMilliseconds(slack));
-    }
-
-    private async ValueTask ConnectSseAsync(CancellationToken cancellationToken)
-    {
-        // The timeout bounds only the wait for headers; the idle watchdog guards the open stream.
-        var request = ReadRequest("sse", _http.Options.RequestTimeout);
-        request.Headers["Accept"] = "text/event-stream";
-
-        var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        _sseOpenedAt = _http.Time.GetTimestamp();
-        _sseResponse = response;
-        _sseBase64 = string.Equals(ResponseHeaderReader.Get(response, ProtocolNames.SseDataEncoding)?.Trim(), "base64", StringComparison.OrdinalIgnoreCase);
-        _idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ArmIdleWatchdog(force: true);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        // Frames are decoded while the parser still holds their bytes: control events never become arrays.
-        var parser = SseParser.Create(body, ParseFrame);
-        _sseEvents = parser.EnumerateAsync(_idle.Token).GetAsyncEnumerator(_idle.Token);
-    }
-
-    private SseFrame ParseFrame(string eventType, ReadOnlySpan<byte> data) => eventType switch
-    {
-        "data" => new SseFrame(SseFrameKind.Data, _sseBase64 ? Base64Payload.Decode(data, _url, Offset) : data.ToArray(), default),
-        "control" => new SseFrame(SseFrameKind.Control, null, SseControl.Parse(data, _url, Offset)),
-        _ => default, // comments and unknown events are ignored
-    };
-
-    private async ValueTask CloseSseAsync()
-    {
-        if (_sseEvents is not null)
-        {
-            try { await _sseEvents.DisposeAsync().ConfigureAwait(false); }
-            catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException) { }
-            _sseEvents = null;
-        }
-        _sseResponse?.Dispose();
-        _sseResponse = null;
-        _idle?.Dispose();
-        _idle = null;
     }
 
     public async ValueTask DisposeAsync()

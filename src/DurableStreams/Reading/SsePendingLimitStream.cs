@@ -1,0 +1,60 @@
+namespace DurableStreams.Reading;
+
+/// <summary>
+/// The body of an SSE connection, counting the bytes read since the last control event. Data events
+/// (and any event without its blank line) wait in memory until a control event commits them; a server
+/// or proxy that never sends one would make that grow without bound, so past the limit the read fails
+/// with <see cref="DurableStreamErrorCode.SseBufferOverflow"/>. The parser reads ahead, so the bound
+/// holds to within one read of the underlying stream.
+/// </summary>
+internal sealed class SsePendingLimitStream(Stream inner, long limit, Uri url, string offset) : Stream
+{
+    private long _pending;
+    private string _offset = offset;
+
+    /// <summary>A control event committed everything before it (called with the offset it moved to).</summary>
+    public void Committed(string offset)
+    {
+        _pending = 0;
+        _offset = offset;
+    }
+
+    private int Count(int read)
+    {
+        _pending += read;
+        if (_pending > limit)
+            throw new DurableStreamProtocolException(
+                $"SSE connection to {url.AbsolutePath} sent more than {limit} bytes after offset {_offset} without a control event " +
+                $"(ReadOptions.{nameof(ReadOptions.MaxSsePendingBytes)}); the server or a proxy is not following the protocol.",
+                DurableStreamErrorCode.SseBufferOverflow, null, url, new Offset(_offset));
+        return read;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+    public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override ValueTask DisposeAsync() => inner.DisposeAsync();
+}
