@@ -1,6 +1,7 @@
 // A standalone Durable Streams server for development:
 //   dotnet run --project samples/DurableStreams.DevServer -- --urls http://127.0.0.1:4437
 // Options: --store memory|file   --data-dir ./data   --long-poll-timeout <seconds>   --sse-lifetime <seconds>
+//          --max-read-bytes <bytes> (per catch-up or long-poll response; 64 MiB unless set)
 //          --prefix /v1/stream ("/" serves streams at any path)   --test-faults true (POST /_test/inject-error; tests only)
 using System.Globalization;
 using DurableStreams.Server;
@@ -17,6 +18,12 @@ builder.Services.AddDurableStreamsServer(options =>
     options.DataDirectory = config["data-dir"] ?? Path.Combine(Environment.CurrentDirectory, "durable-streams-data");
     if (Seconds(config["long-poll-timeout"]) is { } longPoll) options.LongPollTimeout = longPoll;
     if (Seconds(config["sse-lifetime"]) is { } sse) options.SseConnectionLifetime = sse;
+    if (config["max-read-bytes"] is { } maxRead)
+    {
+        options.MaxReadBytes = long.TryParse(maxRead, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
+            ? bytes
+            : throw new ArgumentException($"--max-read-bytes takes a number of bytes, not '{maxRead}'.");
+    }
     options.EnableTestFaultInjection = string.Equals(config["test-faults"], "true", StringComparison.OrdinalIgnoreCase);
 });
 

@@ -25,7 +25,8 @@ var reader = Task.Run(async () =>
     await foreach (var e in orders.ReadEventsAsync(Offset.Beginning, LiveMode.Sse))
     {
         received.Add(e.Data);
-        Console.WriteLine($"read     {e.Data.OrderId} {e.Data.Total,8:0.00}  next offset {e.NextOffset}");
+        // e.Position resumes exactly after this order: the offset to save once it is processed.
+        Console.WriteLine($"read     {e.Data.OrderId} {e.Data.Total,8:0.00}  position {e.Position}");
     }
 });
 

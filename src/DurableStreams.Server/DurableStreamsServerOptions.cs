@@ -36,11 +36,18 @@ public sealed class DurableStreamsServerOptions
     /// <summary>Cache-Control for catch-up and long-poll data; use "private, ..." for user-specific streams (§10.1).</summary>
     public string CacheControl { get; set; } = "public, max-age=60, stale-while-revalidate=300";
 
+    /// <summary>The largest <see cref="MaxReadBytes"/> accepted: 1 GiB.</summary>
+    public const long MaxReadBytesLimit = 1024L * 1024 * 1024;
+
     /// <summary>
-    /// About how many bytes one read response carries (whole messages, at least one); a read that stops short
-    /// omits Stream-Up-To-Date and the client continues from its Stream-Next-Offset (§5.6).
+    /// About how many message bytes one catch-up or long-poll response carries (whole messages, at least one);
+    /// 64 MiB unless set, between 1 byte and <see cref="MaxReadBytesLimit"/>. A response that stops short omits
+    /// Stream-Up-To-Date and the reader continues from its Stream-Next-Offset (§5.6). Some clients of other
+    /// languages end a read with live mode off at the first such response and drop the rest, so the default is
+    /// high enough that typical streams come whole in one response. SSE events stay at most 4 MiB each
+    /// whatever this is.
     /// </summary>
-    public long MaxReadBytes { get; set; } = 4 * 1024 * 1024;
+    public long MaxReadBytes { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>The largest accepted request body, in bytes; larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024 * 1024;

@@ -51,6 +51,7 @@ public sealed partial class DurableStream : IAsyncDisposable
         options ??= new CreateStreamOptions();
         if (options.Ttl is not null && options.ExpiresAt is not null)
             throw new ArgumentException("Set either Ttl or ExpiresAt, not both.", nameof(options));
+        ResumeSkip.RefuseInFork(options.ForkFrom?.Offset, nameof(options));
 
         var contentType = options.ContentType ?? (options.ForkFrom is null ? ProtocolNames.OctetStream : null);
         var request = new StreamRequest
@@ -91,6 +92,7 @@ public sealed partial class DurableStream : IAsyncDisposable
     /// <summary>Creates a fork of this stream at <paramref name="target"/>, diverging at <paramref name="offset"/> (the tail when null).</summary>
     public async Task<DurableStream> ForkAsync(string target, Offset? offset = null, CreateStreamOptions? options = null, CancellationToken cancellationToken = default)
     {
+        ResumeSkip.RefuseInFork(offset, nameof(offset));
         var fork = _client.GetStream(target);
         var forkOptions = new CreateStreamOptions
         {

@@ -31,7 +31,7 @@ public sealed class GeneratedSourceTests
                 await orders.CreateAsync(ttl: TimeSpan.FromHours(1));
                 await orders.AppendAsync(new OrderPlaced("o-1", 42m, DateTimeOffset.UtcNow));
                 await foreach (var e in orders.ReadEventsAsync(Offset.Beginning, LiveMode.Auto))
-                    Console.WriteLine($"{e.Data.OrderId} next={e.NextOffset}");
+                    Console.WriteLine($"{e.Data.OrderId} position={e.Position}");
                 string url = OrderPlacedStream.UrlFor("acme");
                 var connected = await OrderPlacedStream.ConnectAsync(client, "acme");
                 await using var producer = connected.CreateProducer(new IdempotentProducerOptions { ProducerId = "p" });

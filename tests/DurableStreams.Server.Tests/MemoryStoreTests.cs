@@ -144,12 +144,30 @@ public sealed class MemoryStoreTests
         var waiting = store.WaitForChangeAsync("/s", tail, TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
         Assert.False(waiting.IsCompleted);
         store.AppendText("/s", "a");
-        await waiting.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
 
         var next = store.Head("/s").Stream!.TailOffset;
         var waitingForClose = store.WaitForChangeAsync("/s", next, TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
         store.AppendText("/s", "", close: true);
-        await waitingForClose.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        Assert.True(await waitingForClose.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
+        Assert.True(await store.WaitForChangeAsync("/s", next, TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_wait_that_times_out_or_is_cancelled_reports_no_change()
+    {
+        using var store = new MemoryStreamStore(TimeProvider.System);
+        store.CreateText("/s");
+        var tail = store.Head("/s").Stream!.TailOffset;
+
+        // Under a millisecond: the timer ends at once, and the answer still says nothing changed.
+        Assert.False(await store.WaitForChangeAsync("/s", tail, TimeSpan.FromTicks(5000), TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
+        Assert.False(await store.WaitForChangeAsync("/s", tail, TimeSpan.FromMinutes(5), new CancellationToken(canceled: true))
+            .WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
+        store.AppendText("/s", "a");
+        Assert.True(await store.WaitForChangeAsync("/s", tail, TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -90,6 +90,27 @@ public sealed class RoundTripTests(ReferenceServerFixture server) : IClassFixtur
         Assert.Equal(written, events.Select(e => e.Data));
     }
 
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Reading_resumes_exactly_after_an_event_in_the_middle_of_a_delivery(LiveMode mode)
+    {
+        using var client = server.CreateClient();
+        var orders = OrderPlacedStream.For(client, "acme", ReferenceServerFixture.Unique());
+        await orders.CreateAsync(cancellationToken: Ct);
+        var written = Orders(5);
+        await orders.AppendManyAsync(written, cancellationToken: Ct);
+        await orders.CloseAsync(Ct);
+
+        var events = await ToListAsync(orders.ReadEventsAsync(Offset.Beginning, mode, Ct)).WaitAsync(Patience, Ct);
+        var saved = events[1].Position.ToString(); // after the second of the five, one delivery
+        Assert.NotEqual(events[1].NextOffset, events[1].Position);
+
+        var resumed = await orders.ReadAllAsync(Offset.Parse(saved), mode, Ct).WaitAsync(Patience, Ct);
+        var blocking = orders.ReadEvents(Offset.Parse(saved), LiveMode.Off, Ct).Select(e => e.Data).ToList();
+        Assert.Equal(written[2..], resumed);
+        Assert.Equal(written[2..], blocking);
+    }
+
     [Fact]
     public async Task Reading_resumes_from_a_saved_offset()
     {

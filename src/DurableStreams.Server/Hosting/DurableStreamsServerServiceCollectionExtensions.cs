@@ -22,6 +22,7 @@ public static class DurableStreamsServerServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var options = new DurableStreamsServerOptions();
         configure?.Invoke(options);
+        Validate(options, nameof(configure));
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
@@ -37,6 +38,15 @@ public static class DurableStreamsServerServiceCollectionExtensions
         services.AddSingleton<FaultInjector>();
         services.AddCors(cors => cors.AddPolicy(DurableStreamsCors.DefaultPolicyName, policy => BuildPolicy(policy, options)));
         return services;
+    }
+
+    private static void Validate(DurableStreamsServerOptions options, string parameter)
+    {
+        if (options.MaxReadBytes is < 1 or > DurableStreamsServerOptions.MaxReadBytesLimit)
+        {
+            throw new ArgumentOutOfRangeException(parameter, options.MaxReadBytes,
+                $"DurableStreamsServerOptions.MaxReadBytes must be between 1 byte and 1 GiB ({DurableStreamsServerOptions.MaxReadBytesLimit} bytes); it was {options.MaxReadBytes}.");
+        }
     }
 
     private static void BuildPolicy(CorsPolicyBuilder policy, DurableStreamsServerOptions options)

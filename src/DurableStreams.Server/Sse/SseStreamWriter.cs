@@ -21,6 +21,9 @@ internal sealed class SseStreamWriter(
     TimeProvider clock,
     IHostApplicationLifetime lifetime)
 {
+    /// <summary>The most message bytes one SSE event carries (at least one whole message), after any encoding.</summary>
+    internal const long MaxEventBytes = 4 * 1024 * 1024;
+
     public async Task WriteAsync(HttpContext context, string path, string startOffset, string? clientCursor)
     {
         var response = context.Response;
@@ -39,11 +42,14 @@ internal sealed class SseStreamWriter(
 
         var offset = startOffset;
         var deadline = clock.GetUtcNow() + options.SseConnectionLifetime;
+        // Events stay small whatever MaxReadBytes allows: SSE readers hold a whole event in memory before they
+        // can use any of it, and a catch-up over SSE costs no extra requests when it comes in several events.
+        var eventBytes = Math.Min(options.MaxReadBytes, base64 ? MaxEventBytes / 4 * 3 : MaxEventBytes);
         // Server shutdown ends the response like the lifetime does: clients reconnect from the last control event.
         using var live = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
         while (!live.IsCancellationRequested)
         {
-            var read = store.Read(path, offset, options.MaxReadBytes);
+            var read = store.Read(path, offset, eventBytes);
             if (read.Status != LookupStatus.Found) break;
             var stream = read.Stream!;
 
@@ -60,15 +66,21 @@ internal sealed class SseStreamWriter(
             }
             if (read.Messages.Count == 0) offset = Offsets.Compare(offset, stream.TailOffset) > 0 ? offset : stream.TailOffset;
 
-            var eof = read.UpToDate && stream.Closed && offset == stream.TailOffset;
+            var eof = read.UpToDate && stream.Closed && Offsets.Compare(offset, stream.TailOffset) >= 0;
             AppendEvent(events, "control", Control(offset, eof ? null : cursors.Next(clientCursor), read.UpToDate, eof));
             await SendAsync(response, events, aborted).ConfigureAwait(false);
             if (eof) break;
             if (!read.UpToDate) continue;
 
+            // Up to date: wait for a change, at most until the next heartbeat or the end of the lifetime. A wait
+            // that ends the lifetime and brings no change ends the connection without another event: the control
+            // event just sent is the last one. (Asking the clock again instead would loop here and send a burst
+            // of identical control events, because a wait under a millisecond ends at once, before the deadline.)
             var remaining = deadline - clock.GetUtcNow();
             if (remaining <= TimeSpan.Zero) break;
-            await store.WaitForChangeAsync(path, offset, Min(options.LongPollTimeout, remaining), live.Token).ConfigureAwait(false);
+            var last = remaining <= options.LongPollTimeout;
+            var changed = await store.WaitForChangeAsync(path, offset, last ? remaining : options.LongPollTimeout, live.Token).ConfigureAwait(false);
+            if (!changed && last) break;
         }
     }
 
@@ -101,5 +113,4 @@ internal sealed class SseStreamWriter(
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -22,8 +22,9 @@ internal interface IStreamStore : IDisposable
     DeleteStatus Delete(string path);
 
     /// <summary>
-    /// Completes when the stream has data past <paramref name="offset"/>, is closed or gone, the timeout passes,
-    /// or the token is cancelled (never throws for the last two).
+    /// Completes with true when the stream has data past <paramref name="offset"/> or is closed or gone (at
+    /// once when it already is), and with false when the timeout passes or the token is cancelled (never throws
+    /// for those two). A caller that waits in a loop stops on false: that wait changed nothing to report.
     /// </summary>
-    Task WaitForChangeAsync(string path, string offset, TimeSpan timeout, CancellationToken cancellationToken);
+    Task<bool> WaitForChangeAsync(string path, string offset, TimeSpan timeout, CancellationToken cancellationToken);
 }

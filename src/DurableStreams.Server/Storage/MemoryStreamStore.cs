@@ -235,26 +235,30 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
         }
     }
 
-    public async Task WaitForChangeAsync(string path, string offset, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<bool> WaitForChangeAsync(string path, string offset, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Task changed;
         lock (Gate)
         {
             var (status, stream) = Resolve(path);
-            if (status != LookupStatus.Found || stream!.Closed || ReadMessages(stream, offset).Count > 0) return;
+            if (status != LookupStatus.Found || stream!.Closed || ReadMessages(stream, offset).Count > 0) return true;
             changed = stream.Changed.Task;
         }
         try
         {
             await changed.WaitAsync(timeout, Clock, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (TimeoutException)
         {
-            // The long-poll window passed with no change; the caller answers "up to date".
+            // The window passed with no change (a timeout under a millisecond can pass at once); the caller
+            // answers "up to date" or ends the connection.
+            return false;
         }
         catch (OperationCanceledException)
         {
             // The client left or the server is stopping; the caller answers with what it has.
+            return false;
         }
     }
 

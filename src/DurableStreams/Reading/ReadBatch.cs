@@ -35,11 +35,31 @@ internal sealed class ReadBatch : IDisposable
     /// <summary>Decoded data-event payloads (SSE); each is one JSON array in JSON mode.</summary>
     public IReadOnlyList<byte[]>? Payloads { get; private init; }
 
+    /// <summary>
+    /// The offset this delivery was read from, the base of its messages' exact positions: the request's
+    /// offset (HTTP) or the last committed offset before it (SSE); null when unknown.
+    /// </summary>
+    public string? DeliveryStart => Before?.Offset ?? _sseStart;
+
+    private string? _sseStart;
+
+    /// <summary>How many messages from the front of this delivery a resume skip dropped (see <see cref="ResumeSkip"/>).</summary>
+    public long Skipped { get; private init; }
+
     public static ReadBatch FromResponse(HttpResponseMessage response, ReadPosition before, string offset, bool upToDate, bool closed, string? cursor) =>
         new(offset, upToDate, closed, cursor, (int)response.StatusCode) { Response = response, Before = before };
 
-    public static ReadBatch FromSse(IReadOnlyList<byte[]> payloads, string offset, bool upToDate, bool closed, string? cursor) =>
-        new(offset, upToDate, closed, cursor, 200) { Payloads = payloads };
+    public static ReadBatch FromSse(IReadOnlyList<byte[]> payloads, string offset, bool upToDate, bool closed, string? cursor, string? start = null) =>
+        new(offset, upToDate, closed, cursor, 200) { Payloads = payloads, _sseStart = start };
+
+    /// <summary>The same delivery with its first <paramref name="skipped"/> messages removed: <paramref name="rest"/> is one JSON array of the others.</summary>
+    public static ReadBatch Trimmed(ReadBatch original, byte[] rest, long skipped) =>
+        new(original.Offset, original.UpToDate, original.Closed, original.Cursor, original.Status)
+        {
+            Payloads = [rest],
+            _sseStart = original.DeliveryStart,
+            Skipped = skipped,
+        };
 
     public void Dispose() => Response?.Dispose();
 }

@@ -77,6 +77,7 @@ internal sealed partial class ReadSession
                         throw ReadResponseCheck.Violation(_http.Logger, null, _url, Offset,
                             $"SSE control event commits data but its streamNextOffset is the offset the data started at ({Offset}); reading on would deliver the same data again.");
                     _sseBody?.Committed(control.NextOffset);
+                    var start = Offset; // where the pending data events began
                     Offset = control.NextOffset;
                     Cursor = control.Cursor ?? Cursor;
                     UpToDate = control.UpToDate;
@@ -89,7 +90,7 @@ internal sealed partial class ReadSession
                     if (_pending.Count == 0 && !UpToDate && !Closed) break;
                     var payloads = _pending.ToArray();
                     _pending.Clear();
-                    return ReadBatch.FromSse(payloads, Offset, UpToDate, Closed, Cursor);
+                    return ReadBatch.FromSse(payloads, Offset, UpToDate, Closed, Cursor, start);
                 default:
                     break; // comments and unknown events are ignored
             }

@@ -25,6 +25,7 @@ internal sealed partial class ReadSession : IAsyncDisposable
     private readonly FastLoopGuard _loopGuard;
     private readonly IRetryBudget _liveBudget;
     private readonly long _maxSsePending;
+    private readonly ResumeSkip? _skip;
 
     /// <summary>Set once a request of the session has been answered: from then on a live read rides through outages.</summary>
     private bool _answered;
@@ -41,6 +42,7 @@ internal sealed partial class ReadSession : IAsyncDisposable
         _overrides = RequestOverrides.From(options.Headers, options.QueryParameters);
         Offset = options.Offset.Value;
         ContentType = knownContentType;
+        _skip = ResumeSkip.For(options.Offset, knownContentType);
         _phase = options.InitialCatchUp || _live == LiveMode.Off ? Phase.CatchUp : LivePhase;
     }
 
@@ -64,8 +66,14 @@ internal sealed partial class ReadSession : IAsyncDisposable
 
     private Phase LivePhase => _live == LiveMode.Sse ? Phase.Sse : Phase.LongPoll;
 
-    /// <summary>The next batch, or <see langword="null"/> when the session has ended.</summary>
+    /// <summary>The next batch, or <see langword="null"/> when the session has ended; a resume skip is applied first.</summary>
     public async ValueTask<ReadBatch?> NextAsync(CancellationToken cancellationToken)
+    {
+        var batch = await NextRawAsync(cancellationToken).ConfigureAwait(false);
+        return _skip is { Remaining: > 0 } skip ? await skip.ApplyAsync(this, batch, NextRawAsync, cancellationToken).ConfigureAwait(false) : batch;
+    }
+
+    private async ValueTask<ReadBatch?> NextRawAsync(CancellationToken cancellationToken)
     {
         while (true)
         {

@@ -93,13 +93,16 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
         return new ResponseItems<T>(this, _session, typeInfo, cancellationToken);
     }
 
-    /// <summary>Every JSON message with the position of the delivery that carried it.</summary>
+    /// <summary>
+    /// Every JSON message with the offset that resumes exactly after it (<see cref="StreamEvent{T}.Position"/>,
+    /// the one to save per message) and the offset after its whole delivery (<see cref="StreamEvent{T}.NextOffset"/>).
+    /// </summary>
     public async IAsyncEnumerable<StreamEvent<T>> ReadEventsAsync<T>(JsonTypeInfo<T> typeInfo,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var batch in ReadJsonBatchesAsync(typeInfo, cancellationToken).ConfigureAwait(false))
-            foreach (var item in batch.Items)
-                yield return new StreamEvent<T>(item, batch.Offset, batch.UpToDate, batch.StreamClosed);
+            for (var i = 0; i < batch.Items.Count; i++)
+                yield return new StreamEvent<T>(batch.Items[i], batch.PositionAfter(i), batch.Offset, batch.UpToDate, batch.StreamClosed);
     }
 
     /// <summary>JSON messages grouped by delivery, boundaries kept; empty deliveries are included.</summary>
@@ -252,7 +255,7 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
         }
 
         await foreach (var (batch, items) in DecodedBatchesAsync(CollectAsync, cancellationToken).ConfigureAwait(false))
-            yield return new JsonBatch<T>(items, batch.Offset, batch.UpToDate, batch.Closed, batch.Cursor);
+            yield return new JsonBatch<T>(items, batch.Offset, batch.UpToDate, batch.Closed, batch.Cursor, batch.DeliveryStart, batch.Skipped);
     }
 
     private static string Decode(Decoder decoder, ReadOnlySpan<byte> bytes, bool flush)

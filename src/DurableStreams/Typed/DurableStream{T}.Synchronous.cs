@@ -38,8 +38,8 @@ public partial class DurableStream<T>
     public IEnumerable<StreamEvent<T>> ReadEvents(Offset offset = default, LiveMode live = LiveMode.Off, CancellationToken cancellationToken = default)
     {
         foreach (var batch in ReadBatches(offset, live, cancellationToken))
-            foreach (var message in batch.Items)
-                yield return new StreamEvent<T>(message, batch.Offset, batch.UpToDate, batch.StreamClosed);
+            for (var i = 0; i < batch.Items.Count; i++)
+                yield return new StreamEvent<T>(batch.Items[i], batch.PositionAfter(i), batch.Offset, batch.UpToDate, batch.StreamClosed);
     }
 
     /// <summary>Blocking <see cref="ReadBatchesAsync(Offset, LiveMode, CancellationToken)"/>.</summary>

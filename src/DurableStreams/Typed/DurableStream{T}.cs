@@ -161,8 +161,9 @@ public partial class DurableStream<T> : IAsyncDisposable
     }
 
     /// <summary>
-    /// Every message with the offset to resume from after it, and whether the reader is up to date or the
-    /// stream has ended. Save <see cref="StreamEvent{T}.NextOffset"/> to resume later.
+    /// Every message with the offset that resumes exactly after it, and whether the reader is up to date or the
+    /// stream has ended. Save <see cref="StreamEvent{T}.Position"/> once a message is processed to resume with the
+    /// next one (<see cref="StreamEvent{T}.NextOffset"/> is after the whole delivery: save it only per delivery).
     /// </summary>
     public IAsyncEnumerable<StreamEvent<T>> ReadEventsAsync(Offset offset = default, LiveMode live = LiveMode.Off,
         CancellationToken cancellationToken = default) =>
@@ -176,7 +177,10 @@ public partial class DurableStream<T> : IAsyncDisposable
             yield return e;
     }
 
-    /// <summary>Messages grouped as the server delivered them, each batch with the offset after it.</summary>
+    /// <summary>
+    /// Messages grouped as the server delivered them, each batch with the offset after it
+    /// (<see cref="JsonBatch{T}.PositionAfter"/> gives the exact offset after any one message).
+    /// </summary>
     public IAsyncEnumerable<JsonBatch<T>> ReadBatchesAsync(Offset offset = default, LiveMode live = LiveMode.Off,
         CancellationToken cancellationToken = default) =>
         ReadBatchesAsync(Options(offset, live), cancellationToken);

@@ -71,7 +71,7 @@ public sealed class ResumeUnderFaultsTests
                             for (; i < batch.Items.Count && budget > 0; i++, budget--)
                             {
                                 seen.Add(batch.Items[i].Seq);
-                                position = EventPosition.After(batch, i); // stop inside the batch, resume exactly after item i
+                                position = batch.PositionAfter(i); // stop inside the batch, resume exactly after item i
                             }
 
                             if (budget <= 0 || seen.Count >= total) break;
@@ -82,7 +82,7 @@ public sealed class ResumeUnderFaultsTests
                         await foreach (var e in typed.ReadEventsAsync(options, stop.Token))
                         {
                             seen.Add(e.Data.Seq);
-                            position = EventPosition.Of(e);
+                            position = e.Position;
                             if (--budget <= 0 || seen.Count >= total) break;
                         }
                     }
