@@ -121,7 +121,7 @@ internal sealed partial class ReadSession : IAsyncDisposable
         return request;
     }
 
-    private async ValueTask<ReadBatch> HttpReadAsync(string? live, CancellationToken cancellationToken)
+    private async ValueTask<ReadBatch> HttpReadOnceAsync(string? live, CancellationToken cancellationToken)
     {
         var before = new ReadPosition(Offset, Cursor, _phase != Phase.CatchUp);
         var request = await ReadRequestAsync(live, live is null ? _http.Options.RequestTimeout : _http.Options.LongPollTimeout, cancellationToken).ConfigureAwait(false);
@@ -135,7 +135,7 @@ internal sealed partial class ReadSession : IAsyncDisposable
             ReadResponseCheck.Headers(response, _url, before.Offset, longPoll: live is not null, _http.Logger);
             next = ResponseHeaderReader.Get(response, ProtocolNames.NextOffset)!;
             if (next == before.Offset)
-                await ReadResponseCheck.NonAdvancingAsync(response, _url, before.Offset, IsJson, _http.Logger, cancellationToken).ConfigureAwait(false);
+                await CheckNonAdvancingAsync(response, before.Offset, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -30,6 +30,7 @@ public static class SuiteCases
         foreach (var c in Enum.GetValues<MalformedSseTests.Case>()) keys.Add($"Malformed.Sse.{c}");
         foreach (var c in Enum.GetValues<MalformedCatchUpTests.Case>()) keys.Add($"Malformed.CatchUp.{c}");
         foreach (var c in Enum.GetValues<MalformedTransportTests.Case>()) keys.Add($"Malformed.Transport.{c}");
+        foreach (var c in Enum.GetValues<CutAnswerTests.Case>()) keys.Add($"Cut.{c}");
         return keys;
     }
 }
