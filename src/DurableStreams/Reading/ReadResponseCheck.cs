@@ -34,12 +34,13 @@ internal static class ReadResponseCheck
 
     /// <summary>
     /// A response whose next offset is the offset asked for may only be empty (caught up at the tail).
-    /// Reads its (small) body ahead to make sure, and leaves it readable again.
+    /// Reads its (small) body ahead to make sure, and leaves it readable again. Returns the network
+    /// failure when the body broke off (nothing was used: the request may be sent again), else null.
     /// </summary>
-    public static async ValueTask NonAdvancingAsync(HttpResponseMessage response, Uri url, string asked, bool json, ILogger logger, CancellationToken cancellationToken)
+    public static async ValueTask<DurableStreamNetworkException?> NonAdvancingAsync(HttpResponseMessage response, Uri url, string asked, bool json, ILogger logger, CancellationToken cancellationToken)
     {
-        if (response.StatusCode == HttpStatusCode.NoContent) return;
-        if (response.Content.Headers.ContentLength == 0) return;
+        if (response.StatusCode == HttpStatusCode.NoContent) return null;
+        if (response.Content.Headers.ContentLength == 0) return null;
 
         var buffer = new byte[MaxNonAdvancingBody + 1];
         var length = 0;
@@ -52,7 +53,7 @@ internal static class ReadResponseCheck
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
-            throw new DurableStreamNetworkException($"Network error reading the body of GET {url.AbsolutePath}: {ex.Message}", url, ex, new Offset(asked));
+            return new DurableStreamNetworkException($"Network error reading the body of GET {url.AbsolutePath}: {ex.Message}", url, ex, new Offset(asked));
         }
 
         if (length > MaxNonAdvancingBody || HasData(buffer.AsSpan(0, length), json))
@@ -65,6 +66,7 @@ internal static class ReadResponseCheck
         foreach (var (name, values) in old.Headers.NonValidated) copy.Headers.TryAddWithoutValidation(name, values);
         response.Content = copy;
         old.Dispose();
+        return null;
     }
 
     /// <summary>Whether SSE data events waiting for a control event hold any data.</summary>

@@ -121,26 +121,40 @@ internal sealed partial class ReadSession : IAsyncDisposable
         return request;
     }
 
-    private async ValueTask<ReadBatch> HttpReadOnceAsync(string? live, CancellationToken cancellationToken)
+    private async ValueTask<ReadBatch> HttpReadAsync(string? live, CancellationToken cancellationToken)
     {
         var before = new ReadPosition(Offset, Cursor, _phase != Phase.CatchUp);
-        var request = await ReadRequestAsync(live, live is null ? _http.Options.RequestTimeout : _http.Options.LongPollTimeout, cancellationToken).ConfigureAwait(false);
-
-        var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
         string next;
-        try
+        var bodyFailures = 0;
+        long failingSince = 0;
+        while (true)
         {
-            if (response.StatusCode != HttpStatusCode.NoContent)
-                ContentType = ResponseHeaderReader.ContentType(response) ?? ContentType;
-            ReadResponseCheck.Headers(response, _url, before.Offset, longPoll: live is not null, _http.Logger);
-            next = ResponseHeaderReader.Get(response, ProtocolNames.NextOffset)!;
-            if (next == before.Offset)
-                await CheckNonAdvancingAsync(response, before.Offset, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
+            var request = await ReadRequestAsync(live, live is null ? _http.Options.RequestTimeout : _http.Options.LongPollTimeout, cancellationToken).ConfigureAwait(false);
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            DurableStreamNetworkException? bodyFailure = null;
+            try
+            {
+                if (response.StatusCode != HttpStatusCode.NoContent)
+                    ContentType = ResponseHeaderReader.ContentType(response) ?? ContentType;
+                ReadResponseCheck.Headers(response, _url, before.Offset, longPoll: live is not null, _http.Logger);
+                next = ResponseHeaderReader.Get(response, ProtocolNames.NextOffset)!;
+                if (next == before.Offset)
+                    bodyFailure = await ReadResponseCheck.NonAdvancingAsync(response, _url, before.Offset, IsJson, _http.Logger, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+            if (bodyFailure is null) break;
+
+            // The body broke off before any of it was used: ask again, on the request's own retry budget.
             response.Dispose();
-            throw;
+            if (bodyFailures == 0) failingSince = _http.Time.GetTimestamp();
+            var budget = request.RetryBudget ?? new CountRetryBudget(Retry.MaxRetries);
+            if (!budget.CanRetry(bodyFailures, _http.Time.GetElapsedTime(failingSince))) throw bodyFailure;
+            await Task.Delay(Retry.Backoff(bodyFailures++, Random.Shared), _http.Time, cancellationToken).ConfigureAwait(false);
         }
         _answered = true;
         LastStatus = (int)response.StatusCode;
