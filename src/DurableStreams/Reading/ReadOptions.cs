@@ -3,7 +3,11 @@ namespace DurableStreams;
 /// <summary>Options of one read session.</summary>
 public sealed class ReadOptions
 {
-    /// <summary>Where to start. Default <see cref="Offset.Beginning"/>.</summary>
+    /// <summary>
+    /// Where to start. Default <see cref="Offset.Beginning"/>. A saved <see cref="StreamEvent{T}.Position"/> may
+    /// carry a <see cref="Offset.Skip"/> (JSON streams only): the read requests its token and passes over that
+    /// many messages before delivering any.
+    /// </summary>
     public Offset Offset { get; set; } = Offset.Beginning;
 
     /// <summary>What to do after catching up. Default <see cref="LiveMode.Off"/>.</summary>

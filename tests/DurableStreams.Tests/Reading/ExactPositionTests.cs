@@ -146,6 +146,20 @@ public sealed class ExactPositionTests
     }
 
     [Theory]
+    [InlineData("catch-up")]
+    [InlineData("long-poll")]
+    public async Task A_body_that_breaks_off_while_skipping_is_fetched_again_from_the_same_token(string mode)
+    {
+        using var server = new DeliveryServer(Sizes);
+        server.BrokenBodies = 1;
+
+        var rest = await ReadEventsAsync(server, mode, new Offset(DeliveryServer.Token(3), 2));
+
+        Assert.Equal(Enumerable.Range(6, 9), rest.Select(e => e.Data.N));
+        Assert.Equal([3, 3], server.RequestedIndexes.Take(2));
+    }
+
+    [Theory]
     [MemberData(nameof(Modes))]
     public async Task A_skip_past_the_end_of_the_stream_is_an_invalid_offset(string mode)
     {

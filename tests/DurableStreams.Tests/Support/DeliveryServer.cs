@@ -29,6 +29,9 @@ internal sealed class DeliveryServer : IDisposable
     /// <summary>When set, no response or SSE delivery carries more messages than this.</summary>
     public int? MaxPerResponse { get; set; }
 
+    /// <summary>How many of the next catch-up or long-poll responses break off in the middle of their body.</summary>
+    public int BrokenBodies { get; set; }
+
     public FakeHttpHandler Handler => _client.Handler;
 
     public DurableStream Stream => _client.Client.GetStream("deliveries");
@@ -78,9 +81,27 @@ internal sealed class DeliveryServer : IDisposable
             return Respond.Read("[]", "application/json", Token(Count), upToDate: true, closed: true);
         }
         var last = DeliveryEnd(start);
-        return Respond.Read(Items(start, last), "application/json", Token(last), upToDate: last == Count, closed: last == Count,
+        var bytes = Encoding.UTF8.GetBytes(Items(start, last));
+        HttpContent content = BrokenBodies-- > 0 ? new BrokenContent(bytes[..(bytes.Length / 2)]) : new ByteArrayContent(bytes);
+        return Respond.Read(content, "application/json", Token(last), upToDate: last == Count, closed: last == Count,
             cursor: request.IsLongPoll ? "c" : null);
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>Sends the first half of a body and then fails, as a connection reset would.</summary>
+    private sealed class BrokenContent(byte[] prefix) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(prefix);
+            throw new IOException("connection reset mid-body");
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
 }
