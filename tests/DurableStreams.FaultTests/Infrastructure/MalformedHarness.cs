@@ -24,8 +24,7 @@ public static class MalformedHarness
     {
         var options = new DurableStreamClientOptions
         {
-            RequestTimeout = TimeSpan.FromSeconds(2),
-            SseIdleTimeout = TimeSpan.FromSeconds(2),
+            RequestTimeout = TimeSpan.FromSeconds(2), // the caller's per-attempt deadline; SSE keeps its default idle timeout
         };
         options.Retry.InitialDelay = TimeSpan.FromMilliseconds(10);
         options.Retry.MaxDelay = TimeSpan.FromMilliseconds(100);
@@ -104,7 +103,7 @@ public static class MalformedHarness
     public static Task StallAsync(HttpContext context) => Task.Delay(Timeout.Infinite, context.RequestAborted);
 
     /// <summary>Writes <paramref name="piece"/> again and again at a bounded rate, until the client goes away.</summary>
-    public static async Task WriteForeverAsync(HttpContext context, Func<int, string> piece, int bytesPerSecond = 4 * 1024 * 1024)
+    public static async Task WriteForeverAsync(HttpContext context, Func<int, string> piece, int bytesPerSecond = 16 * 1024 * 1024)
     {
         var block = new StringBuilder();
         var written = 0L;

@@ -18,13 +18,19 @@ public static class SuiteCases
 
         foreach (var live in new[] { LiveMode.LongPoll, LiveMode.Sse })
         {
-            foreach (var saved in Enum.GetValues<ResumeUnderFaultsTests.SavedPosition>()) keys.Add($"Resume.{live}.{saved}");
+            foreach (var saved in Enum.GetValues<ResumeUnderFaultsTests.SavedPosition>())
+            {
+                keys.Add($"Resume.{UpstreamKind.EmbeddedMemory}.{live}.{saved}");
+                if (saved != ResumeUnderFaultsTests.SavedPosition.BatchItem) keys.Add($"Resume.{UpstreamKind.Reference}.{live}.{saved}");
+            }
+
             keys.Add($"Restarts.ProducerAndReader.{live}");
         }
 
         foreach (var c in Enum.GetValues<MalformedSseTests.Case>()) keys.Add($"Malformed.Sse.{c}");
         foreach (var c in Enum.GetValues<MalformedCatchUpTests.Case>()) keys.Add($"Malformed.CatchUp.{c}");
         foreach (var c in Enum.GetValues<MalformedTransportTests.Case>()) keys.Add($"Malformed.Transport.{c}");
+        foreach (var c in Enum.GetValues<CutAnswerTests.Case>()) keys.Add($"Cut.{c}");
         return keys;
     }
 }

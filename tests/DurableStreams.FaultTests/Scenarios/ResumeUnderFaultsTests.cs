@@ -5,27 +5,34 @@ namespace DurableStreams.FaultTests.Scenarios;
 /// <summary>
 /// (c) A reader through the fault proxy, stopped (cancelled or walked away from) and resumed from its saved position
 /// at least 100 times while a writer appends: it sees exactly the written sequence, no gap, no duplicate. The saved
-/// position is either the delivery's (after a whole batch) or the event's own, taken in the middle of a delivery.
+/// position is the delivery's (after a whole batch), the event's own, or an item's within a batch, the last two
+/// taken in the middle of a delivery.
 /// </summary>
 public sealed class ResumeUnderFaultsTests
 {
-    public enum SavedPosition { Batch, Event }
+    public enum SavedPosition { Batch, Event, BatchItem }
 
     private const int Resumes = 100;
 
     [Theory]
-    [InlineData(LiveMode.LongPoll, SavedPosition.Batch)]
-    [InlineData(LiveMode.Sse, SavedPosition.Batch)]
-    [InlineData(LiveMode.LongPoll, SavedPosition.Event)]
-    [InlineData(LiveMode.Sse, SavedPosition.Event)]
-    public Task Reader_resumed_a_hundred_times_sees_the_exact_sequence(LiveMode live, SavedPosition saved)
+    [InlineData(UpstreamKind.EmbeddedMemory, LiveMode.LongPoll, SavedPosition.Batch)]
+    [InlineData(UpstreamKind.EmbeddedMemory, LiveMode.Sse, SavedPosition.Batch)]
+    [InlineData(UpstreamKind.EmbeddedMemory, LiveMode.LongPoll, SavedPosition.Event)]
+    [InlineData(UpstreamKind.EmbeddedMemory, LiveMode.Sse, SavedPosition.Event)]
+    [InlineData(UpstreamKind.EmbeddedMemory, LiveMode.LongPoll, SavedPosition.BatchItem)]
+    [InlineData(UpstreamKind.EmbeddedMemory, LiveMode.Sse, SavedPosition.BatchItem)]
+    [InlineData(UpstreamKind.Reference, LiveMode.LongPoll, SavedPosition.Batch)]
+    [InlineData(UpstreamKind.Reference, LiveMode.Sse, SavedPosition.Batch)]
+    [InlineData(UpstreamKind.Reference, LiveMode.LongPoll, SavedPosition.Event)]
+    [InlineData(UpstreamKind.Reference, LiveMode.Sse, SavedPosition.Event)]
+    public Task Reader_resumed_a_hundred_times_sees_the_exact_sequence(UpstreamKind kind, LiveMode live, SavedPosition saved)
     {
-        var key = $"Resume.{live}.{saved}";
+        var key = $"Resume.{kind}.{live}.{saved}";
         return KnownFailures.RunAsync(key, () => HardDeadline.RunAsync(TimeSpan.FromSeconds(90), key, async cancellationToken =>
         {
             var random = FaultSettings.RandomFor(key, out var seed);
             var total = FaultSettings.Long ? 20_000 : 2_000;
-            await using var upstream = await EmbeddedUpstream.StartAsync(DurableStreams.Server.DurableStreamsStoreKind.Memory);
+            await using var upstream = await Upstreams.StartAsync(kind);
             await using var proxy = await FaultProxy.StartAsync(() => upstream.ServerRoot, seed);
             var path = "resume-" + Guid.NewGuid().ToString("N");
             using var direct = new DurableStreamClient(upstream.StreamBase);
@@ -54,6 +61,20 @@ public sealed class ResumeUnderFaultsTests
                             seen.AddRange(batch.Items.Select(m => m.Seq));
                             position = batch.Offset;
                             if ((budget -= batch.Items.Count) <= 0 || seen.Count >= total) break;
+                        }
+                    }
+                    else if (saved == SavedPosition.BatchItem)
+                    {
+                        await foreach (var batch in typed.ReadBatchesAsync(options, stop.Token))
+                        {
+                            var i = 0;
+                            for (; i < batch.Items.Count && budget > 0; i++, budget--)
+                            {
+                                seen.Add(batch.Items[i].Seq);
+                                position = batch.PositionAfter(i); // stop inside the batch, resume exactly after item i
+                            }
+
+                            if (budget <= 0 || seen.Count >= total) break;
                         }
                     }
                     else
