@@ -17,8 +17,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Error handler supplied new headers/parameters for {Url}; retrying")]
     public static partial void Recovered(ILogger logger, string url);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "SSE connection to {Url} ended at offset {Offset}; reconnecting")]
-    public static partial void SseReconnect(ILogger logger, string url, string offset);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "SSE connection to {Url} ended at offset {Offset} ({Reason}); reconnecting")]
+    public static partial void SseReconnect(ILogger logger, string url, string offset, string reason);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "SSE connections to {Url} keep ending at once; falling back to long-poll")]
     public static partial void SseFallback(ILogger logger, string url);

@@ -32,6 +32,7 @@ internal sealed partial class ReadSession
             }
 
             bool moved;
+            var reason = "the server ended the connection";
             try
             {
                 moved = await _sseEvents!.MoveNextAsync().ConfigureAwait(false);
@@ -39,10 +40,12 @@ internal sealed partial class ReadSession
             catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
             {
                 moved = false; // a dropped connection is reopened from the last committed offset
+                reason = ex.Message;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 moved = false; // idle watchdog fired
+                reason = "no event within the idle timeout";
             }
             catch (OperationCanceledException ex) when (ex.CancellationToken != cancellationToken)
             {
@@ -60,7 +63,7 @@ internal sealed partial class ReadSession
                     var delay = _http.Options.Retry.Backoff(_quickEnds - 1, Random.Shared);
                     await Task.Delay(delay, _http.Time, cancellationToken).ConfigureAwait(false);
                 }
-                Log.SseReconnect(_http.Logger, _url.AbsolutePath, Offset);
+                Log.SseReconnect(_http.Logger, _url.AbsolutePath, Offset, reason);
                 continue;
             }
 

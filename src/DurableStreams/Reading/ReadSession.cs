@@ -170,6 +170,20 @@ internal sealed partial class ReadSession : IAsyncDisposable
         return ReadBatch.FromResponse(response, before, Offset, UpToDate, Closed, Cursor);
     }
 
+    private long _bodyFailingSince;
+
+    /// <summary>
+    /// Whether a batch whose body broke off (none of it delivered) may be fetched again, after
+    /// <paramref name="failures"/> such failures in a row: on the live budget once a live session has
+    /// been answered, else <see cref="RetryOptions.MaxRetries"/> times.
+    /// </summary>
+    public bool MayFetchAgain(int failures)
+    {
+        if (failures == 0) _bodyFailingSince = _http.Time.GetTimestamp();
+        IRetryBudget budget = _answered && _live != LiveMode.Off ? _liveBudget : new CountRetryBudget(Retry.MaxRetries);
+        return budget.CanRetry(failures, _http.Time.GetElapsedTime(_bodyFailingSince));
+    }
+
     /// <summary>
     /// Goes back to before <paramref name="batch"/> so its request is repeated: used when the body of a
     /// response failed before any of it was delivered, so nothing is lost or delivered twice.

@@ -63,7 +63,7 @@ internal sealed class ResumeSkip
             {
                 body = await BatchDecoder.ReadBytesAsync(batch, json: true, session.Url, cancellationToken).ConfigureAwait(false);
             }
-            catch (DurableStreamNetworkException) when (batch.Before is not null && failures < session.Retry.MaxRetries)
+            catch (DurableStreamNetworkException) when (batch.Before is not null && session.MayFetchAgain(failures))
             {
                 batch.Dispose();
                 await Task.Delay(session.Retry.Backoff(failures++, Random.Shared), session.Time, cancellationToken).ConfigureAwait(false);

@@ -225,7 +225,7 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
                 {
                     decoded = await decode(batch, cancellationToken).ConfigureAwait(false);
                 }
-                catch (DurableStreamNetworkException) when (batch.Before is not null && failures < retry.MaxRetries)
+                catch (DurableStreamNetworkException) when (batch.Before is not null && _session.MayFetchAgain(failures))
                 {
                     await Task.Delay(retry.Backoff(failures++, Random.Shared), _session.Time, cancellationToken).ConfigureAwait(false);
                     _session.Rewind(batch);

@@ -138,4 +138,37 @@ public sealed partial class ReadHardeningTests
         Assert.Equal(["Bearer t1", "Bearer t1", "Bearer t2"], sse.Select(r => r.Header("Authorization")));
         Assert.Equal(["0", "1", "1"], sse.Select(r => r.Query("offset")));
     }
+
+    [Fact]
+    public async Task A_long_poll_body_cut_off_more_often_than_the_retry_count_is_fetched_again_without_duplicates()
+    {
+        var cuts = 0;
+        var handler = new FakeHttpHandler(r =>
+        {
+            if (r.IsCatchUp) return Respond.Read("a", "text/plain", "1");
+            if (!r.IsLongPoll) return Respond.Unexpected(r);
+            if (cuts++ < OutageAttempts) return Respond.Read(new StreamContent(new CutStream("bb"u8.ToArray())), "text/plain", "2", cursor: "c1");
+            return Respond.Read("bbb", "text/plain", "2", closed: true);
+        });
+        using var fake = new FakeClient(handler);
+        await using var response = await fake.Client.GetStream("s").ReadAsync(Live(LiveMode.LongPoll));
+
+        Assert.Equal("abbb", await response.ReadAllTextAsync().WaitAsync(TestTimeouts.Hang));
+        Assert.All(handler.Requests.Where(r => r.IsLongPoll), r => Assert.Equal("1", r.Query("offset")));
+    }
+
+    [Fact]
+    public async Task A_body_cut_off_while_checking_an_answer_at_the_tail_is_fetched_again()
+    {
+        // The answer repeats the offset, so its body is read ahead to make sure it is empty; the first one breaks off.
+        var attempts = 0;
+        var handler = new FakeHttpHandler(r => r.Query("offset") != "5" ? Respond.Unexpected(r)
+            : attempts++ == 0 ? Respond.Read(new StreamContent(new CutStream("["u8.ToArray())), "application/json", "5")
+            : Respond.Read("[]", "application/json", "5"));
+        using var fake = new FakeClient(handler);
+        await using var response = await fake.Client.GetStream("s").ReadAsync(new ReadOptions { Offset = new Offset("5") });
+
+        Assert.Empty(await response.ReadAllJsonAsync(TestJsonContext.Default.JsonElement).WaitAsync(TestTimeouts.Hang));
+        Assert.Equal(2, handler.Requests.Count);
+    }
 }

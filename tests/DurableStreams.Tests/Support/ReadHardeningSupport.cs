@@ -69,3 +69,36 @@ internal sealed class CapturingLoggerFactory : ILoggerFactory
             owner._entries.Enqueue((eventId.Id, formatter(state, exception)));
     }
 }
+
+/// <summary>A body that hands out <c>prefix</c> and then breaks off, as a connection reset mid-body does.</summary>
+internal sealed class CutStream(byte[] prefix) : Stream
+{
+    private int _position;
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_position >= prefix.Length) throw new IOException("connection reset mid-body (simulated)");
+        var n = Math.Min(buffer.Length, prefix.Length - _position);
+        prefix.AsSpan(_position, n).CopyTo(buffer);
+        _position += n;
+        return n;
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(buffer.Span));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        Task.FromResult(Read(buffer, offset, count));
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
