@@ -25,6 +25,7 @@ public static class MalformedHarness
         var options = new DurableStreamClientOptions
         {
             RequestTimeout = TimeSpan.FromSeconds(2), // the caller's per-attempt deadline; SSE keeps its default idle timeout
+            MaxResponseBytes = 32L * 1024 * 1024,     // the caller's bound: the 256 MiB default takes 16 s at the fake's 16 MiB/s
         };
         options.Retry.InitialDelay = TimeSpan.FromMilliseconds(10);
         options.Retry.MaxDelay = TimeSpan.FromMilliseconds(100);
