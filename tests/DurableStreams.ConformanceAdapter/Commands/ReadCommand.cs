@@ -31,7 +31,10 @@ internal static class ReadCommand
         };
 
         StreamResponse response;
-        using (var opening = new CancellationTokenSource(timeout))
+        // A live read may wait for data that never comes: past the budget it is an empty, successful read. A
+        // catch-up read never waits for data, so it gets no budget of its own: it ends with data or with the
+        // client's error once its retries are spent (a cut-off opening would report "no data" as success).
+        using (var opening = new CancellationTokenSource(live == LiveMode.Off ? Timeout.InfiniteTimeSpan : timeout))
         {
             try
             {
