@@ -24,30 +24,7 @@ public sealed class BodyFailureRetryTests
             return false;
         }
 
-        protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult<Stream>(new FailingStream(prefix));
-    }
-
-    private sealed class FailingStream(byte[] prefix) : Stream
-    {
-        private int _position;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_position >= prefix.Length) throw new IOException("connection reset mid-body");
-            var n = Math.Min(count, prefix.Length - _position);
-            Array.Copy(prefix, _position, buffer, offset, n);
-            _position += n;
-            return n;
-        }
+        protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult<Stream>(new CutStream(prefix));
     }
 
     private static FakeClient Serve(int brokenResponses)

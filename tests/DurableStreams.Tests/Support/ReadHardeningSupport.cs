@@ -4,15 +4,13 @@ using Microsoft.Extensions.Logging;
 namespace DurableStreams.Tests.Support;
 
 /// <summary>A body that never ends: an optional prefix, then <c>pattern</c> repeated forever.</summary>
-internal sealed class EndlessStream(byte[] pattern, byte[]? prefix = null) : Stream
+internal sealed class EndlessStream(byte[] pattern, byte[]? prefix = null) : SyncReadOnlyStream
 {
     private readonly byte[] _prefix = prefix ?? [];
     private long _position;
 
     /// <summary>Bytes handed out so far.</summary>
     public long Served => Interlocked.Read(ref _position);
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -26,22 +24,6 @@ internal sealed class EndlessStream(byte[] pattern, byte[]? prefix = null) : Str
         Interlocked.Add(ref _position, written);
         return written;
     }
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Read(buffer.Span));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer, offset, count));
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>Counts log entries by event id.</summary>
@@ -71,11 +53,9 @@ internal sealed class CapturingLoggerFactory : ILoggerFactory
 }
 
 /// <summary>A body that hands out <c>prefix</c> and then breaks off, as a connection reset mid-body does.</summary>
-internal sealed class CutStream(byte[] prefix) : Stream
+internal sealed class CutStream(byte[] prefix) : SyncReadOnlyStream
 {
     private int _position;
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -85,6 +65,12 @@ internal sealed class CutStream(byte[] prefix) : Stream
         _position += n;
         return n;
     }
+}
+
+/// <summary>A forward-only stream whose reads complete synchronously; subclasses supply <c>Read(Span)</c>.</summary>
+internal abstract class SyncReadOnlyStream : Stream
+{
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(buffer.Span));
