@@ -7,7 +7,7 @@ namespace DurableStreams.Http;
 /// <see cref="ResponseStalledException"/> (inner <see cref="TimeoutException"/>); too many bytes
 /// fail with <see cref="ResponseTooLargeException"/>. Every later read repeats the failure.
 /// </summary>
-internal sealed class BoundedReadStream : Stream
+internal sealed class BoundedReadStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly BodyLimits _limits;
@@ -20,12 +20,6 @@ internal sealed class BoundedReadStream : Stream
         _inner = inner;
         _limits = limits;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -97,10 +91,6 @@ internal sealed class BoundedReadStream : Stream
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>

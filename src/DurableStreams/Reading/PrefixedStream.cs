@@ -1,15 +1,11 @@
+using DurableStreams.Http;
+
 namespace DurableStreams.Reading;
 
 /// <summary>A read-only stream that yields bytes already read from the inner stream before the rest of it.</summary>
-internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : Stream
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : ReadOnlyStream
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -37,11 +33,6 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) 
         }
         return inner.Read(buffer, offset, count);
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using DurableStreams.Http;
 using DurableStreams.Logging;
@@ -42,27 +43,38 @@ internal static class ReadResponseCheck
         if (response.StatusCode == HttpStatusCode.NoContent) return null;
         if (response.Content.Headers.ContentLength == 0) return null;
 
-        var buffer = new byte[MaxNonAdvancingBody + 1];
-        var length = 0;
+        // Answers at the tail come often and are a few bytes: the read-ahead buffer is pooled.
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxNonAdvancingBody + 1);
+        byte[] kept;
         try
         {
-            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            int read;
-            while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
-                length += read;
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-        {
-            return new DurableStreamNetworkException($"Network error reading the body of GET {url.AbsolutePath}: {ex.Message}", url, ex, new Offset(asked));
-        }
+            var length = 0;
+            try
+            {
+                var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                int read;
+                while (length <= MaxNonAdvancingBody
+                       && (read = await body.ReadAsync(buffer.AsMemory(length, MaxNonAdvancingBody + 1 - length), cancellationToken).ConfigureAwait(false)) > 0)
+                    length += read;
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+            {
+                return new DurableStreamNetworkException($"Network error reading the body of GET {url.AbsolutePath}: {ex.Message}", url, ex, new Offset(asked));
+            }
 
-        if (length > MaxNonAdvancingBody || HasData(buffer.AsSpan(0, length), json))
-            throw Violation(logger, response.StatusCode, url, asked,
-                $"Read answer carries data but its {ProtocolNames.NextOffset} is the offset asked for ({asked}); reading on would deliver the same data again.");
+            if (length > MaxNonAdvancingBody || HasData(buffer.AsSpan(0, length), json))
+                throw Violation(logger, response.StatusCode, url, asked,
+                    $"Read answer carries data but its {ProtocolNames.NextOffset} is the offset asked for ({asked}); reading on would deliver the same data again.");
+            kept = buffer.AsSpan(0, length).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
 
         // Hand the (empty) body on as it was, headers included.
         var old = response.Content;
-        var copy = new ByteArrayContent(buffer, 0, length);
+        var copy = new ByteArrayContent(kept);
         foreach (var (name, values) in old.Headers.NonValidated) copy.Headers.TryAddWithoutValidation(name, values);
         response.Content = copy;
         old.Dispose();

@@ -1,3 +1,5 @@
+using DurableStreams.Http;
+
 namespace DurableStreams.Reading;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace DurableStreams.Reading;
 /// with <see cref="DurableStreamErrorCode.SseBufferOverflow"/>. The parser reads ahead, so the bound
 /// holds to within one read of the underlying stream.
 /// </summary>
-internal sealed class SsePendingLimitStream(Stream inner, long limit, Uri url, string offset) : Stream
+internal sealed class SsePendingLimitStream(Stream inner, long limit, Uri url, string offset) : ReadOnlyStream
 {
     private long _pending;
     private string _offset = offset;
@@ -39,16 +41,6 @@ internal sealed class SsePendingLimitStream(Stream inner, long limit, Uri url, s
     public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
 
     public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
