@@ -1,15 +1,17 @@
+using System.Diagnostics;
 using System.Globalization;
 using DurableStreams.Server.Protocol;
 using DurableStreams.Server.Storage;
+using DurableStreams.Server.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace DurableStreams.Server.Endpoints;
 
 /// <summary>POST: append, append-and-close, or close only; with optional Stream-Seq and idempotent producers (§5.2, §5.3).</summary>
-internal sealed class AppendHandler(IStreamStore store, DurableStreamsServerOptions options, ILogger<AppendHandler> logger)
+internal sealed class AppendHandler(IStreamStore store, DurableStreamsServerOptions options, ServerMetrics metrics, ILogger<AppendHandler> logger)
 {
-    public async Task HandleAsync(HttpContext context, string path)
+    public async Task HandleAsync(HttpContext context, string path, Activity? activity)
     {
         var request = context.Request;
         var response = context.Response;
@@ -18,6 +20,7 @@ internal sealed class AppendHandler(IStreamStore store, DurableStreamsServerOpti
         var producerId = headers.TryGetValue(StreamHeaders.ProducerId, out var id) ? id.ToString() : null;
         var epochText = headers.TryGetValue(StreamHeaders.ProducerEpoch, out var e) ? e.ToString() : null;
         var seqText = headers.TryGetValue(StreamHeaders.ProducerSeq, out var s) ? s.ToString() : null;
+        activity.SetProducer(producerId, epochText, seqText);
         ProducerClaim? producer = null;
         if (producerId is not null || epochText is not null || seqText is not null)
         {
@@ -65,6 +68,13 @@ internal sealed class AppendHandler(IStreamStore store, DurableStreamsServerOpti
 
         var streamSeq = headers.TryGetValue(StreamHeaders.Seq, out var sq) ? sq.ToString() : null;
         var outcome = store.Append(path, new AppendRequest(request.ContentType, body, close, streamSeq, producer));
+        if (outcome.Messages > 0)
+        {
+            metrics.Stored(context, "append", outcome.Messages, outcome.Bytes);
+            activity.SetMessageCount(outcome.Messages);
+        }
+        activity.SetNextOffset(outcome.NextOffset);
+        activity.SetClosed(outcome.StreamClosed);
         await WriteOutcomeAsync(response, path, producer, outcome).ConfigureAwait(false);
     }
 

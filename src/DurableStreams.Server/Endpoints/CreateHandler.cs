@@ -1,14 +1,16 @@
+using System.Diagnostics;
 using DurableStreams.Server.Protocol;
 using DurableStreams.Server.Storage;
+using DurableStreams.Server.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace DurableStreams.Server.Endpoints;
 
 /// <summary>PUT: create a stream, re-confirm an identical one, or fork another (§5.1, §4.2).</summary>
-internal sealed class CreateHandler(IStreamStore store, DurableStreamsServerOptions options, ILogger<CreateHandler> logger)
+internal sealed class CreateHandler(IStreamStore store, DurableStreamsServerOptions options, ServerMetrics metrics, ILogger<CreateHandler> logger)
 {
-    public async Task HandleAsync(HttpContext context, string path)
+    public async Task HandleAsync(HttpContext context, string path, Activity? activity)
     {
         var request = context.Request;
         var response = context.Response;
@@ -16,6 +18,7 @@ internal sealed class CreateHandler(IStreamStore store, DurableStreamsServerOpti
 
         string? forkedFrom = headers[StreamHeaders.ForkedFrom].FirstOrDefault();
         if (string.IsNullOrEmpty(forkedFrom)) forkedFrom = null;
+        activity.SetTagIfSampled(Attributes.ForkSource, forkedFrom);
         var contentType = request.ContentType;
         if (!ContentTypes.LooksValid(contentType)) contentType = forkedFrom is null ? ContentTypes.OctetStream : null;
 
@@ -82,6 +85,14 @@ internal sealed class CreateHandler(IStreamStore store, DurableStreamsServerOpti
             case CreateStatus.AlreadyExists:
                 var stream = outcome.Stream!;
                 var created = outcome.Status == CreateStatus.Created;
+                if (outcome.Messages > 0)
+                {
+                    metrics.Stored(context, forkedFrom is null ? "create" : "fork", outcome.Messages, outcome.Bytes);
+                    activity.SetMessageCount(outcome.Messages);
+                }
+                activity.SetTagIfSampled(Attributes.ContentType, stream.ContentType);
+                activity.SetNextOffset(stream.TailOffset);
+                activity.SetClosed(stream.Closed);
                 response.StatusCode = created ? 201 : 200;
                 response.ContentType = stream.ContentType;
                 response.Headers[StreamHeaders.NextOffset] = stream.TailOffset;

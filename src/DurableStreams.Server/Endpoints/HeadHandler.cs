@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using DurableStreams.Server.Protocol;
 using DurableStreams.Server.Storage;
+using DurableStreams.Server.Telemetry;
 using Microsoft.AspNetCore.Http;
 
 namespace DurableStreams.Server.Endpoints;
@@ -7,7 +9,7 @@ namespace DurableStreams.Server.Endpoints;
 /// <summary>HEAD: metadata only, never cached, never resets the TTL (§5.5).</summary>
 internal sealed class HeadHandler(IStreamStore store)
 {
-    public void Handle(HttpContext context, string path)
+    public void Handle(HttpContext context, string path, Activity? activity)
     {
         var response = context.Response;
         var outcome = store.Head(path);
@@ -18,6 +20,8 @@ internal sealed class HeadHandler(IStreamStore store)
         }
 
         var stream = outcome.Stream!;
+        activity.SetNextOffset(stream.TailOffset);
+        activity.SetClosed(stream.Closed);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = stream.ContentType;
         var headers = response.Headers;

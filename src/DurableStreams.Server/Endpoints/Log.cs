@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Error, "Unexpected failure serving {Method} {Path}")]
     public static partial void Failed(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(6, LogLevel.Error, "Failure after the response to {Method} {Path} started; the connection is aborted")]
+    public static partial void FailedAfterStart(ILogger logger, Exception exception, string method, string path);
 }

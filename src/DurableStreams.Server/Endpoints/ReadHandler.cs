@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using DurableStreams.Server.Protocol;
 using DurableStreams.Server.Sse;
 using DurableStreams.Server.Storage;
+using DurableStreams.Server.Telemetry;
 using DurableStreams.Server.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
@@ -13,9 +15,10 @@ internal sealed class ReadHandler(
     DurableStreamsServerOptions options,
     CursorGenerator cursors,
     SseStreamWriter sse,
+    ServerMetrics metrics,
     IHostApplicationLifetime lifetime)
 {
-    public async Task HandleAsync(HttpContext context, string path)
+    public async Task HandleAsync(HttpContext context, string path, Activity? activity)
     {
         var request = context.Request;
         var response = context.Response;
@@ -44,6 +47,7 @@ internal sealed class ReadHandler(
             }
         }
 
+        activity.SetOffset(offset);
         var live = request.Query[StreamHeaders.LiveQuery].ToString();
         var cursor = request.Query[StreamHeaders.CursorQuery].FirstOrDefault();
         var longPoll = live == "long-poll";
@@ -54,7 +58,7 @@ internal sealed class ReadHandler(
         }
         if (live == "sse")
         {
-            await sse.WriteAsync(context, path, offset == Offsets.Now ? first.Stream!.TailOffset : offset!, cursor).ConfigureAwait(false);
+            await sse.WriteAsync(context, path, offset == Offsets.Now ? first.Stream!.TailOffset : offset!, cursor, activity).ConfigureAwait(false);
             return;
         }
         if (live.Length > 0 && !longPoll)
@@ -67,11 +71,28 @@ internal sealed class ReadHandler(
         {
             // Reading at the tail returns nothing but still counts as a read for the TTL window.
             var atTail = store.Read(path, first.Stream!.TailOffset);
+            activity.SetNextOffset((atTail.Stream ?? first.Stream).TailOffset);
             await WriteNowAsync(response, atTail.Stream ?? first.Stream).ConfigureAwait(false);
             return;
         }
 
-        var from = offset == Offsets.Now ? first.Stream!.TailOffset : offset;
+        // A long-poll is a live reader for as long as its request lasts, waiting or not.
+        var counted = longPoll && metrics.LiveReaderJoined(context, ServerOperation.LiveLongPoll);
+        try
+        {
+            await CatchUpOrLongPollAsync(context, path, offset, longPoll, cursor, first.Stream!, activity).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (counted) metrics.LiveReaderLeft(context, ServerOperation.LiveLongPoll);
+        }
+    }
+
+    private async Task CatchUpOrLongPollAsync(HttpContext context, string path, string? offset, bool longPoll, string? cursor, StreamSnapshot first, Activity? activity)
+    {
+        var response = context.Response;
+
+        var from = offset == Offsets.Now ? first.TailOffset : offset;
         var read = store.Read(path, from, options.MaxReadBytes);
         if (read.Status != LookupStatus.Found)
         {
@@ -97,6 +118,8 @@ internal sealed class ReadHandler(
             {
                 // Timed out, or the stream closed at this offset: 204, with EOF when closed (§5.7).
                 var headers = response.Headers;
+                activity.SetNextOffset(from);
+                activity.SetClosed(read.Stream!.Closed);
                 headers[StreamHeaders.NextOffset] = from;
                 headers[StreamHeaders.UpToDate] = "true";
                 if (read.Stream!.Closed) headers[StreamHeaders.Closed] = "true";
@@ -107,10 +130,10 @@ internal sealed class ReadHandler(
             }
         }
 
-        await WriteDataAsync(context, path, offset ?? Offsets.Start, read, longPoll ? cursors.Next(cursor) : null).ConfigureAwait(false);
+        await WriteDataAsync(context, path, offset ?? Offsets.Start, read, longPoll ? cursors.Next(cursor) : null, activity).ConfigureAwait(false);
     }
 
-    private async Task WriteDataAsync(HttpContext context, string path, string requestedOffset, ReadOutcome read, string? cursor)
+    private async Task WriteDataAsync(HttpContext context, string path, string requestedOffset, ReadOutcome read, string? cursor, Activity? activity)
     {
         var response = context.Response;
         var stream = read.Stream!;
@@ -118,6 +141,8 @@ internal sealed class ReadHandler(
         // EOF only when this response reaches the tail of a closed stream (§5.6).
         var eof = read.UpToDate && stream.Closed && next == stream.TailOffset;
         var etag = ETags.For(path, stream.Generation, requestedOffset, next, eof);
+        activity.SetNextOffset(next);
+        activity.SetClosed(eof);
 
         var headers = response.Headers;
         headers.ETag = etag;
@@ -135,6 +160,8 @@ internal sealed class ReadHandler(
 
         response.StatusCode = 200;
         response.ContentType = stream.ContentType;
+        metrics.Served(context, cursor is null ? ServerOperation.LiveOff : ServerOperation.LiveLongPoll, read.Messages);
+        if (activity is not null) activity.SetMessageCount(Count(read.Messages));
         var body = FaultInjector.ModifyBody(context, MessageBodies.Format(stream.ContentType, read.Messages));
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
@@ -152,6 +179,13 @@ internal sealed class ReadHandler(
         response.ContentType = stream.ContentType;
         if (!ContentTypes.IsJson(stream.ContentType)) return Task.CompletedTask;
         return response.Body.WriteAsync("[]"u8.ToArray()).AsTask();
+    }
+
+    internal static long Count(IReadOnlyList<StoredMessage> messages)
+    {
+        long count = 0;
+        foreach (var message in messages) count += message.Count;
+        return count;
     }
 
     private static Task NotFoundOrGone(HttpResponse response, LookupStatus status) =>

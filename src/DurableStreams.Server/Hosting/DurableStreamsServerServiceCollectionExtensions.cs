@@ -3,6 +3,7 @@ using DurableStreams.Server.Endpoints;
 using DurableStreams.Server.Protocol;
 using DurableStreams.Server.Sse;
 using DurableStreams.Server.Storage;
+using DurableStreams.Server.Telemetry;
 using DurableStreams.Server.Testing;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,9 +26,11 @@ public static class DurableStreamsServerServiceCollectionExtensions
         Validate(options, nameof(configure));
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
         services.AddSingleton(options);
         services.AddSingleton<IStreamStore>(provider => CreateStore(options, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(provider => new CursorGenerator(provider.GetRequiredService<TimeProvider>(), options.CursorInterval, options.CursorEpoch));
+        services.AddSingleton<ServerMetrics>();
         services.AddSingleton<SseStreamWriter>();
         services.AddSingleton<CreateHandler>();
         services.AddSingleton<AppendHandler>();

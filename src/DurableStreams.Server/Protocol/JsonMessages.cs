@@ -14,9 +14,14 @@ internal static class JsonMessages
     private static readonly JsonDocumentOptions ReaderOptions = new() { MaxDepth = 256 };
 
     /// <summary>Validates a body and flattens one array level. An empty array is valid only at creation (§9.1.3).</summary>
-    public static bool TryFlatten(ReadOnlyMemory<byte> body, bool isCreate, out byte[] stored, out string? error)
+    public static bool TryFlatten(ReadOnlyMemory<byte> body, bool isCreate, out byte[] stored, out string? error) =>
+        TryFlatten(body, isCreate, out stored, out _, out error);
+
+    /// <summary>As above, also counting the values stored (the messages of the append).</summary>
+    public static bool TryFlatten(ReadOnlyMemory<byte> body, bool isCreate, out byte[] stored, out int count, out string? error)
     {
         stored = [];
+        count = 0;
         JsonDocument document;
         try
         {
@@ -40,10 +45,12 @@ internal static class JsonMessages
                     return isCreate;
                 }
                 foreach (var item in root.EnumerateArray()) WriteValue(buffer, item);
+                count = root.GetArrayLength();
             }
             else
             {
                 WriteValue(buffer, root);
+                count = 1;
             }
             stored = buffer.WrittenSpan.ToArray();
             error = null;
@@ -84,6 +91,13 @@ internal static class JsonMessages
             WriteValue(buffer, item);
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>How many values a stored message holds (for journals written before counts were kept).</summary>
+    public static int CountValues(ReadOnlyMemory<byte> stored)
+    {
+        using var document = JsonDocument.Parse(Format([stored]));
+        return document.RootElement.GetArrayLength();
     }
 
     private static void WriteValue(ArrayBufferWriter<byte> buffer, JsonElement value)

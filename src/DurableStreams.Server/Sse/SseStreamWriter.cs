@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using DurableStreams.Server.Protocol;
 using DurableStreams.Server.Storage;
+using DurableStreams.Server.Telemetry;
 using DurableStreams.Server.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
@@ -19,13 +21,30 @@ internal sealed class SseStreamWriter(
     DurableStreamsServerOptions options,
     CursorGenerator cursors,
     TimeProvider clock,
+    ServerMetrics metrics,
     IHostApplicationLifetime lifetime)
 {
     /// <summary>The most message bytes one SSE event carries (at least one whole message), after any encoding.</summary>
     internal const long MaxEventBytes = 4 * 1024 * 1024;
 
-    public async Task WriteAsync(HttpContext context, string path, string startOffset, string? clientCursor)
+    public async Task WriteAsync(HttpContext context, string path, string startOffset, string? clientCursor, Activity? activity)
     {
+        // A live reader from the first byte to the last.
+        var counted = metrics.LiveReaderJoined(context, ServerOperation.LiveSse);
+        try
+        {
+            await StreamAsync(context, path, startOffset, clientCursor, activity).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (counted) metrics.LiveReaderLeft(context, ServerOperation.LiveSse);
+        }
+    }
+
+    /// <summary>Writes events until EOF, the lifetime, shutdown or the client leaving.</summary>
+    private async Task StreamAsync(HttpContext context, string path, string startOffset, string? clientCursor, Activity? activity)
+    {
+        long sent = 0;
         var response = context.Response;
         var aborted = context.RequestAborted;
         var first = store.Head(path);
@@ -63,12 +82,21 @@ internal sealed class SseStreamWriter(
                     : Encoding.UTF8.GetString(MessageBodies.Format(stream.ContentType, read.Messages));
                 AppendEvent(events, "data", payload);
                 offset = read.Messages[^1].Offset;
+                metrics.Served(context, ServerOperation.LiveSse, read.Messages);
+                if (activity is not null)
+                {
+                    // Kept current after every event: most connections end with the client leaving.
+                    sent += Endpoints.ReadHandler.Count(read.Messages);
+                    activity.SetMessageCount(sent);
+                }
             }
             if (read.Messages.Count == 0) offset = Offsets.Compare(offset, stream.TailOffset) > 0 ? offset : stream.TailOffset;
 
             var eof = read.UpToDate && stream.Closed && Offsets.Compare(offset, stream.TailOffset) >= 0;
             AppendEvent(events, "control", Control(offset, eof ? null : cursors.Next(clientCursor), read.UpToDate, eof));
             await SendAsync(response, events, aborted).ConfigureAwait(false);
+            activity.SetNextOffset(offset);
+            activity.SetClosed(eof);
             if (eof) break;
             if (!read.UpToDate) continue;
 

@@ -13,16 +13,28 @@ internal sealed class FileStreamStore : MemoryStreamStore
     public const string JournalFileName = "streams.journal";
 
     private readonly FileStream _journal;
+    private volatile Exception? _lastWriteFailure;
 
     public FileStreamStore(string directory, TimeProvider clock) : base(clock)
     {
         Directory.CreateDirectory(directory);
+        DataDirectory = directory;
         var path = Path.Combine(directory, JournalFileName);
+        JournalPath = path;
         Replay(path);
         _journal = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
         // Start on a fresh line so a torn last record stays isolated (and skipped) on the next replay.
         if (_journal.Length > 0 && LastByte(path) != (byte)'\n') _journal.WriteByte((byte)'\n');
     }
+
+    /// <summary>The folder of the journal.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>The journal's full path.</summary>
+    public string JournalPath { get; }
+
+    /// <summary>Why the last journal write failed; null once one succeeds again (for the health check).</summary>
+    public Exception? LastWriteFailure => _lastWriteFailure;
 
     private static int LastByte(string path)
     {
@@ -34,10 +46,22 @@ internal sealed class FileStreamStore : MemoryStreamStore
     protected override void Commit(JournalRecord record)
     {
         var line = JsonSerializer.SerializeToUtf8Bytes(record, JournalJsonContext.Default.JournalRecord);
-        _journal.Write(line);
-        _journal.WriteByte((byte)'\n');
-        // Flushed to the OS before the change applies: a request answered is a request that survives a restart.
-        _journal.Flush();
+        try
+        {
+            // After a failed write, start on a fresh line so a torn record cannot swallow this one on replay.
+            if (_lastWriteFailure is not null) _journal.WriteByte((byte)'\n');
+            _journal.Write(line);
+            _journal.WriteByte((byte)'\n');
+            // Flushed to the OS before the change applies: a request answered is a request that survives a restart.
+            _journal.Flush();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // The request fails (500, logged by the endpoint); the health check reports it until a write succeeds.
+            _lastWriteFailure = ex;
+            throw;
+        }
+        _lastWriteFailure = null;
         Apply(record);
     }
 

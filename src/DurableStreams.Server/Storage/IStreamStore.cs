@@ -21,6 +21,9 @@ internal interface IStreamStore : IDisposable
 
     DeleteStatus Delete(string path);
 
+    /// <summary>Streams that answer requests (not deleted; expired ones count until a request notices).</summary>
+    int StreamCount { get; }
+
     /// <summary>
     /// Completes with true when the stream has data past <paramref name="offset"/> or is closed or gone (at
     /// once when it already is), and with false when the timeout passes or the token is cancelled (never throws

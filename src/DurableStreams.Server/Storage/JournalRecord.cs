@@ -31,7 +31,11 @@ internal sealed class JournalRecord
     public string? Seq { get; init; }
 }
 
-internal sealed record JournalMessage(string Offset, byte[] Data);
+/// <summary>
+/// One stored message; <paramref name="Count"/> is the number of values of a JSON message (0, omitted, for other
+/// types, and in journals written before counts were kept: then it is recounted on replay).
+/// </summary>
+internal sealed record JournalMessage(string Offset, byte[] Data, int Count = 0);
 
 /// <summary>A producer tuple; for <see cref="JournalRecord.Producer"/> the Seq is the new last accepted sequence.</summary>
 internal sealed record JournalProducer(string Id, long Epoch, long Seq);

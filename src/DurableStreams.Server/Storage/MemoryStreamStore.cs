@@ -12,6 +12,7 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
 {
     private readonly Dictionary<string, StreamState> _streams = new(StringComparer.Ordinal);
     private long _generation;
+    private int _streamCount;
 
     protected object Gate { get; } = new();
 
@@ -39,6 +40,7 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
             long? ttl = request.TtlSeconds;
             var expiresAt = request.ExpiresAt;
             var messages = new List<JournalMessage>();
+            (int Messages, long Bytes) added = default;
 
             if (request.ForkedFrom is { } sourcePath)
             {
@@ -62,7 +64,7 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
                 {
                     var prefix = ResolveSubOffsetPrefix(source, start, subOffset);
                     if (prefix is null) return new(CreateStatus.InvalidForkSubOffset, Error: "Invalid fork sub-offset");
-                    messages.Add(new(Offsets.Advance(start, prefix.Length), prefix));
+                    messages.Add(new(Offsets.Advance(start, prefix.Length), prefix, ContentTypes.IsJson(source.ContentType) ? (int)subOffset : 0));
                 }
 
                 // Fork expiry (§4.2): the fork's own TTL or Expires-At wins, else it inherits the source's.
@@ -77,12 +79,15 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
             if (request.Body.Length > 0)
             {
                 var data = request.Body;
-                if (ContentTypes.IsJson(contentType) && !JsonMessages.TryFlatten(data, isCreate: true, out data, out var error))
+                var json = ContentTypes.IsJson(contentType);
+                var count = 0;
+                if (json && !JsonMessages.TryFlatten(data, isCreate: true, out data, out count, out var error))
                     return new(CreateStatus.InvalidJson, Error: error);
                 if (data.Length > 0)
                 {
                     var tail = messages.Count > 0 ? messages[^1].Offset : start;
-                    messages.Add(new(Offsets.Advance(tail, data.Length), data));
+                    messages.Add(new(Offsets.Advance(tail, data.Length), data, json ? count : 0));
+                    added = (json ? count : 1, data.Length);
                 }
             }
 
@@ -100,7 +105,7 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
                 Messages = messages,
                 Close = request.Closed,
             });
-            return new(CreateStatus.Created, _streams[path].Snapshot());
+            return new(CreateStatus.Created, _streams[path].Snapshot(), Messages: added.Messages, Bytes: added.Bytes);
         }
     }
 
@@ -155,7 +160,9 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
             return new(AppendStatus.SeqConflict, Error: "Sequence conflict");
 
         var data = request.Body;
-        if (ContentTypes.IsJson(stream.ContentType) && !JsonMessages.TryFlatten(data, isCreate: false, out data, out var error))
+        var json = ContentTypes.IsJson(stream.ContentType);
+        var count = 0;
+        if (json && !JsonMessages.TryFlatten(data, isCreate: false, out data, out count, out var error))
             return new(AppendStatus.InvalidJson, Error: error);
 
         var offset = Offsets.Advance(stream.Tail, data.Length);
@@ -163,13 +170,13 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
         {
             Op = JournalRecord.AppendOp,
             Path = stream.Path,
-            Messages = [new(offset, data)],
+            Messages = [new(offset, data, json ? count : 0)],
             Close = request.Close,
             ClosedBy = request.Close ? ToJournal(request.Producer) : null,
             Producer = ToJournal(request.Producer, newProducerState),
             Seq = request.Seq,
         });
-        return new(AppendStatus.Appended, offset, request.Close, request.Producer?.Seq ?? 0);
+        return new(AppendStatus.Appended, offset, request.Close, request.Producer?.Seq ?? 0, Messages: json ? count : 1, Bytes: data.Length);
     }
 
     /// <summary>Kafka-style epoch and sequence rules (§5.2.1); null when the request is accepted.</summary>
@@ -235,6 +242,8 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
         }
     }
 
+    public int StreamCount => Volatile.Read(ref _streamCount);
+
     public async Task<bool> WaitForChangeAsync(string path, string offset, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Task changed;
@@ -290,7 +299,9 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
                     AddMessages(stream, record.Messages);
                     stream.Closed = record.Close;
                     if (record.ForkedFrom is not null && _streams.TryGetValue(record.ForkedFrom, out var source)) source.ForkCount++;
+                    if (_streams.TryGetValue(record.Path, out var replaced) && !replaced.SoftDeleted) _streamCount--;
                     _streams[record.Path] = stream;
+                    _streamCount++;
                     break;
                 }
             case JournalRecord.AppendOp:
@@ -312,6 +323,7 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
                 if (_streams.TryGetValue(record.Path, out var deleted))
                 {
                     // With live forks the data stays for their reads; the path answers 410 (§4.2).
+                    if (!deleted.SoftDeleted) _streamCount--;
                     if (deleted.ForkCount > 0) deleted.SoftDeleted = true;
                     else RemoveWithCascade(deleted);
                     deleted.Signal();
@@ -335,7 +347,10 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
         if (messages is null) return;
         foreach (var message in messages)
         {
-            stream.Messages.Add(new(message.Offset, message.Data));
+            // Count 0: one message, or a JSON message from a journal written before counts were kept.
+            var count = message.Count > 0 ? message.Count
+                : ContentTypes.IsJson(stream.ContentType) && message.Data.Length > 0 ? JsonMessages.CountValues(message.Data) : 1;
+            stream.Messages.Add(new(message.Offset, message.Data, count));
             stream.Tail = message.Offset;
         }
     }

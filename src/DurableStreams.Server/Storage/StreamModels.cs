@@ -1,7 +1,10 @@
 namespace DurableStreams.Server.Storage;
 
-/// <summary>One appended unit of a stream, addressed by the offset just past it.</summary>
-internal sealed record StoredMessage(string Offset, byte[] Data);
+/// <summary>
+/// One appended unit of a stream, addressed by the offset just past it; <paramref name="Count"/> is how many
+/// messages it holds (the values of a JSON append, 1 otherwise), for telemetry.
+/// </summary>
+internal sealed record StoredMessage(string Offset, byte[] Data, int Count = 1);
 
 /// <summary>An idempotent producer's identity on one request (§5.2.1).</summary>
 internal readonly record struct ProducerClaim(string Id, long Epoch, long Seq);
@@ -40,7 +43,8 @@ internal enum CreateStatus
     InvalidJson,
 }
 
-internal sealed record CreateOutcome(CreateStatus Status, StreamSnapshot? Stream = null, string? Error = null);
+/// <summary><paramref name="Messages"/> and <paramref name="Bytes"/>: what the request body added (for telemetry).</summary>
+internal sealed record CreateOutcome(CreateStatus Status, StreamSnapshot? Stream = null, string? Error = null, int Messages = 0, long Bytes = 0);
 
 internal sealed record AppendRequest(string? ContentType, byte[] Body, bool Close, string? Seq, ProducerClaim? Producer);
 
@@ -66,7 +70,9 @@ internal sealed record AppendOutcome(
     bool StreamClosed = false,
     long ProducerValue = 0,
     long ReceivedSeq = 0,
-    string? Error = null);
+    string? Error = null,
+    int Messages = 0,
+    long Bytes = 0);
 
 internal enum LookupStatus { Found, NotFound, Gone }
 
