@@ -36,6 +36,19 @@ internal sealed class FileStreamStore : MemoryStreamStore
     /// <summary>Why the last journal write failed; null once one succeeds again (for the health check).</summary>
     public Exception? LastWriteFailure => _lastWriteFailure;
 
+    /// <summary>
+    /// Whether the file at <see cref="JournalPath"/> is still the one being written (same length under the lock):
+    /// once it was deleted or replaced, the store writes into a file a restart will never read.
+    /// </summary>
+    public bool JournalInPlace()
+    {
+        lock (Gate)
+        {
+            var onDisk = new FileInfo(JournalPath);
+            return onDisk.Exists && onDisk.Length == _journal.Length;
+        }
+    }
+
     private static int LastByte(string path)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);

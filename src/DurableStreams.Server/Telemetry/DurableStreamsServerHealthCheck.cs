@@ -27,8 +27,8 @@ internal sealed class DurableStreamsServerHealthCheck(IStreamStore store, Durabl
         // The open journal handle keeps writing into a deleted file, so a request would succeed and be lost on restart.
         if (!Directory.Exists(store.DataDirectory))
             return new(failure, "The data directory of the file store no longer exists; writes would be lost on restart", data: data);
-        if (!File.Exists(store.JournalPath))
-            return new(failure, "The journal of the file store no longer exists; writes would be lost on restart", data: data);
+        if (!store.JournalInPlace())
+            return new(failure, "The journal of the file store was deleted or replaced; writes would be lost on restart", data: data);
         if (store.LastWriteFailure is { } writeFailure)
             return new(failure, "The last journal write failed", writeFailure, data);
 
