@@ -1,4 +1,5 @@
 using DurableStreams.Http;
+using DurableStreams.Telemetry;
 
 namespace DurableStreams.Writing;
 
@@ -57,6 +58,7 @@ internal sealed class AppendBatcher
             item.Cancelled = true;
         }
         item.Completion.TrySetCanceled(token);
+        AppendTelemetry.Completed(item, new OperationCanceledException(token));
     }
 
     private async Task PumpAsync()
@@ -75,6 +77,7 @@ internal sealed class AppendBatcher
                 batch = TakeBatch();
             }
 
+            Exception? failure = null;
             try
             {
                 var result = await _send(batch, CancellationToken.None).ConfigureAwait(false);
@@ -82,11 +85,16 @@ internal sealed class AppendBatcher
             }
             catch (Exception ex)
             {
+                failure = ex;
                 foreach (var item in batch) item.Completion.TrySetException(ex);
             }
             finally
             {
-                foreach (var item in batch) item.Registration.Dispose();
+                foreach (var item in batch)
+                {
+                    item.Registration.Dispose();
+                    AppendTelemetry.Completed(item, failure);
+                }
             }
         }
     }
