@@ -33,14 +33,14 @@ var metrics = Sdk.CreateMeterProviderBuilder()
     .Build();
 
 var server = await DurableStreamsServer.StartAsync();
-Step($"server    {server.BaseAddress} (embedded, in process)");
+Print($"server    {server.BaseAddress} (embedded, in process)");
 var client = new DurableStreamClient(server.BaseAddress);
 var readings = ReadingStream.For(client, site: $"plant-{Guid.NewGuid():N}");
 
 using (Begin("create stream"))
 {
     await readings.CreateAsync(ttl: TimeSpan.FromHours(1));
-    Step($"created   {readings.Url}");
+    Print($"created   {readings.Url}");
 }
 
 using (Begin("append from 5 callers"))
@@ -48,7 +48,7 @@ using (Begin("append from 5 callers"))
     // Five concurrent callers: the client gathers their messages into as few POSTs as it can, in order.
     var appends = Enumerable.Range(1, 5).Select(i => readings.AppendAsync(new Reading($"s-{i}", 20 + i))).ToArray();
     await Task.WhenAll(appends);
-    Step($"appended  5 readings from 5 callers; tail {appends[^1].Result.Offset}");
+    Print($"appended  5 readings from 5 callers; tail {appends[^1].Result.Offset}");
 }
 
 using (Begin("idempotent producer"))
@@ -57,7 +57,7 @@ using (Begin("idempotent producer"))
     await using var producer = readings.CreateProducer(new IdempotentProducerOptions { ProducerId = "sensor-gateway" });
     for (var i = 1; i <= 5; i++) await producer.AppendAsync(new Reading("gateway", 30 + i));
     await producer.FlushAsync();
-    Step($"produced  5 readings as producer {producer.ProducerId}, epoch {producer.Epoch}");
+    Print($"produced  5 readings as producer {producer.ProducerId}, epoch {producer.Epoch}");
 }
 
 using (Begin("catch-up then live read"))
@@ -67,7 +67,7 @@ using (Begin("catch-up then live read"))
     Task? late = null;
     await foreach (var e in readings.ReadEventsAsync(Offset.Beginning, LiveMode.Sse).WithCancellation(Timeout(30)))
     {
-        Step($"read      {e.Data.Sensor,-8} {e.Data.Value,5:0.0}  position {e.Position}");
+        Print($"read      {e.Data.Sensor,-8} {e.Data.Value,5:0.0}  position {e.Position}");
         if (++received == 10) // caught up: two more readings now arrive live
             late = readings.AppendManyAsync([new Reading("late", 41), new Reading("late", 42)]);
         if (received == 12) break; // leaving the loop closes the SSE connection
@@ -81,21 +81,21 @@ using (Begin("failed create"))
     try
     {
         await readings.CreateAsync(ttl: TimeSpan.FromHours(2));
-        Step("UNEXPECTED: the conflicting create succeeded");
+        Print("UNEXPECTED: the conflicting create succeeded");
         return 1;
     }
     catch (DurableStreamException ex)
     {
-        Step($"failed    as expected: {ex.GetType().Name} {ex.Code} (HTTP {(int?)ex.Status}): {ex.Message}");
+        Print($"failed    as expected: {ex.GetType().Name}, code {ex.Code}: {ex.Message}");
     }
 }
 
 client.Dispose();
 await server.DisposeAsync();
-Step("flushing  the providers: the console exporter prints the last spans, then every metric");
+Print("flushing  the providers: the console exporter prints the last spans, then every metric");
 tracing.Dispose(); // flushes what is still buffered
 metrics.Dispose(); // collects and prints the metrics once
-Step("done");
+Print("done");
 return 0;
 
 // Each step prints a heading, then its spans as they end, then its own span (the parent of the others).
@@ -104,7 +104,7 @@ Activity? Begin(string step)
     Console.WriteLine($"\n######## {step}");
     return sample.StartActivity(step);
 }
-static void Step(string line) => Console.WriteLine($"==> {line}");
+static void Print(string line) => Console.WriteLine($"==> {line}");
 static CancellationToken Timeout(int seconds) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
 
 namespace Observability
