@@ -158,7 +158,9 @@ internal sealed partial class ReadSession : IAsyncDisposable
             if (bodyFailures == 0) failingSince = _http.Time.GetTimestamp();
             var budget = request.RetryBudget ?? new CountRetryBudget(Retry.MaxRetries);
             if (!budget.CanRetry(bodyFailures, _http.Time.GetElapsedTime(failingSince))) throw bodyFailure;
-            await Task.Delay(Retry.Backoff(bodyFailures++, Random.Shared), _http.Time, cancellationToken).ConfigureAwait(false);
+            var delay = Retry.Backoff(bodyFailures++, Random.Shared);
+            RequestTelemetry.Retrying(request, bodyFailure, delay, bodyFailures);
+            await Task.Delay(delay, _http.Time, cancellationToken).ConfigureAwait(false);
         }
         _answered = true;
         LastStatus = (int)response.StatusCode;

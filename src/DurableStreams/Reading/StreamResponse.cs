@@ -225,8 +225,9 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
                 {
                     decoded = await decode(batch, cancellationToken).ConfigureAwait(false);
                 }
-                catch (DurableStreamNetworkException) when (batch.Before is not null && _session.MayFetchAgain(failures))
+                catch (DurableStreamNetworkException ex) when (batch.Before is not null && _session.MayFetchAgain(failures))
                 {
+                    Telemetry.ReadTelemetry.Refetching(Url, ex);
                     await Task.Delay(retry.Backoff(failures++, Random.Shared), _session.Time, cancellationToken).ConfigureAwait(false);
                     _session.Rewind(batch);
                     continue;
