@@ -33,6 +33,7 @@ internal sealed partial class ReadSession
 
             bool moved;
             var reason = "the server ended the connection";
+            var lost = false;
             try
             {
                 moved = await _sseEvents!.MoveNextAsync().ConfigureAwait(false);
@@ -41,11 +42,13 @@ internal sealed partial class ReadSession
             {
                 moved = false; // a dropped connection is reopened from the last committed offset
                 reason = ex.Message;
+                lost = true;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 moved = false; // idle watchdog fired
                 reason = "no event within the idle timeout";
+                lost = true;
             }
             catch (OperationCanceledException ex) when (ex.CancellationToken != cancellationToken)
             {
@@ -58,12 +61,11 @@ internal sealed partial class ReadSession
                 await CloseSseAsync().ConfigureAwait(false);
                 _pending.Clear(); // uncommitted data is resent after reconnecting
                 _quickEnds = lived < QuickEnd ? _quickEnds + 1 : 0;
-                if (_quickEnds > 0)
-                {
-                    var delay = _http.Options.Retry.Backoff(_quickEnds - 1, Random.Shared);
-                    await Task.Delay(delay, _http.Time, cancellationToken).ConfigureAwait(false);
-                }
-                Log.SseReconnect(_http.Logger, _url.AbsolutePath, Offset, reason);
+                var delay = _quickEnds > 0 ? _http.Options.Retry.Backoff(_quickEnds - 1, Random.Shared) : TimeSpan.Zero;
+                // One line per reconnect, before the wait, with its reason and delay.
+                if (lost) Log.SseConnectionLost(_http.Logger, _url.AbsolutePath, Offset, reason, delay.TotalMilliseconds);
+                else Log.SseReconnect(_http.Logger, _url.AbsolutePath, Offset, reason, delay.TotalMilliseconds);
+                if (delay > TimeSpan.Zero) await Task.Delay(delay, _http.Time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
