@@ -28,6 +28,34 @@ internal static class UrlRedaction
     /// <inheritdoc cref="Display(string)"/>
     public static string Display(Uri url) => url.IsAbsoluteUri ? Redact(url)!.ToString() : Display(url.OriginalString);
 
+    /// <summary>Shortest query value masked in quoted text: shorter ones are no secret and would mask unrelated text.</summary>
+    private const int MinMaskedLength = 4;
+
+    /// <summary>
+    /// Masks in server-supplied text (an error body quoted in an exception) what the request carried in its
+    /// URL besides the protocol's own parameters: servers and proxies like to echo the URL they refused.
+    /// The user info, the query string as sent and each non-protocol query value become <c>***</c>.
+    /// </summary>
+    public static string Scrub(string text, Uri? sent)
+    {
+        if (sent is null || !sent.IsAbsoluteUri || text.Length == 0) return text;
+        if (sent.UserInfo.Length > 0) text = text.Replace(sent.UserInfo, "***", StringComparison.Ordinal);
+        var query = sent.Query;
+        if (query.Length <= 1) return text;
+        text = text.Replace(query, "?***", StringComparison.Ordinal);
+        foreach (var pair in query[1..].Split('&'))
+        {
+            var eq = pair.IndexOf('=');
+            if (eq < 0 || Http.ProtocolNames.IsReserved(Uri.UnescapeDataString(pair[..eq]))) continue;
+            var raw = pair[(eq + 1)..];
+            if (raw.Length < MinMaskedLength) continue;
+            text = text.Replace(raw, "***", StringComparison.Ordinal);
+            var decoded = Uri.UnescapeDataString(raw);
+            if (decoded.Length >= MinMaskedLength) text = text.Replace(decoded, "***", StringComparison.Ordinal);
+        }
+        return text;
+    }
+
     private static Uri RedactRelative(Uri url)
     {
         var text = Display(url.OriginalString);
