@@ -6,6 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 using DurableStreams.Http;
 using DurableStreams.Logging;
 using DurableStreams.Producers;
+using DurableStreams.Telemetry;
 using DurableStreams.Writing;
 
 namespace DurableStreams;
@@ -73,6 +74,7 @@ public sealed partial class IdempotentProducer : IAsyncDisposable
         _epoch = options.Epoch ?? 0;
         _newSession = options.Epoch is null;
         _window = new PipelineWindow(options.MaxInFlight);
+        ProducerTelemetry.Register(this);
     }
 
     /// <summary>The producer identity.</summary>
@@ -447,6 +449,7 @@ public sealed partial class IdempotentProducer : IAsyncDisposable
         if (stopping is not null) LogFailed(batch, stopping);
         capacity.TrySetResult();
         idle?.TrySetResult();
+        ProducerTelemetry.Completed(batch, _stream.Url, error);
     }
 
     private async Task<HttpResponseMessage> PostAsync(ProducerBatch batch, bool close, CancellationToken cancellationToken)

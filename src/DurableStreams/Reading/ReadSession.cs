@@ -1,6 +1,7 @@
 using System.Net;
 using DurableStreams.Http;
 using DurableStreams.Logging;
+using DurableStreams.Telemetry;
 
 namespace DurableStreams.Reading;
 
@@ -29,6 +30,9 @@ internal sealed partial class ReadSession : IAsyncDisposable
 
     /// <summary>Set once a request of the session has been answered: from then on a live read rides through outages.</summary>
     private bool _answered;
+
+    /// <summary>Counted in durable_streams.client.readers.behind (see ReadTelemetry.Position).</summary>
+    private bool _countedBehind;
 
     public ReadSession(ProtocolHttpClient http, Uri url, ReadOptions options, string? knownContentType)
     {
@@ -170,6 +174,8 @@ internal sealed partial class ReadSession : IAsyncDisposable
         Closed = ResponseHeaderReader.Flag(response, ProtocolNames.Closed);
         // A long-poll 204 means the hold expired at the tail: caught up by definition.
         UpToDate = Closed || ResponseHeaderReader.Flag(response, ProtocolNames.UpToDate) || response.StatusCode == HttpStatusCode.NoContent;
+        if (live is not null) ReadTelemetry.LongPollAnswered(_url, response.StatusCode);
+        ReadTelemetry.Position(ref _countedBehind, UpToDate, _url);
 
         if (Closed) _phase = Phase.Ended;
         else if (_phase == Phase.CatchUp && UpToDate) _phase = _live == LiveMode.Off ? Phase.Ended : LivePhase;
@@ -208,6 +214,7 @@ internal sealed partial class ReadSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _phase = Phase.Ended;
+        ReadTelemetry.Position(ref _countedBehind, upToDate: true, _url);
         await CloseSseAsync().ConfigureAwait(false);
     }
 }

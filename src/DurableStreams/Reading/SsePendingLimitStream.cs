@@ -14,9 +14,13 @@ internal sealed class SsePendingLimitStream(Stream inner, long limit, Uri url, s
     private long _pending;
     private string _offset = offset;
 
+    /// <summary>The connection's span (see Telemetry/ReadTelemetry), ended when the connection closes.</summary>
+    public System.Diagnostics.Activity? Span { get; init; }
+
     /// <summary>A control event committed everything before it (called with the offset it moved to).</summary>
     public void Committed(string offset)
     {
+        Telemetry.ReadTelemetry.Received(url, _pending);
         _pending = 0;
         _offset = offset;
     }

@@ -1,5 +1,6 @@
 using DurableStreams.Http;
 using DurableStreams.Logging;
+using DurableStreams.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace DurableStreams.Writing;
@@ -63,6 +64,7 @@ internal sealed class AppendBatcher
             item.Cancelled = true;
         }
         item.Completion.TrySetCanceled(token);
+        AppendTelemetry.Completed(item, new OperationCanceledException(token));
     }
 
     private async Task PumpAsync()
@@ -81,6 +83,7 @@ internal sealed class AppendBatcher
                 batch = TakeBatch();
             }
 
+            Exception? failure = null;
             try
             {
                 var result = await _send(batch, CancellationToken.None).ConfigureAwait(false);
@@ -88,13 +91,18 @@ internal sealed class AppendBatcher
             }
             catch (Exception ex)
             {
+                failure = ex;
                 // A request failure was logged with its exception already (event 3): this line only adds how many callers it hit.
                 Log.AppendBatchFailed(_logger, ex is DurableStreamException ? LogLevel.Debug : LogLevel.Warning, batch.Count, _url.AbsolutePath, ex);
                 foreach (var item in batch) item.Completion.TrySetException(ex);
             }
             finally
             {
-                foreach (var item in batch) item.Registration.Dispose();
+                foreach (var item in batch)
+                {
+                    item.Registration.Dispose();
+                    AppendTelemetry.Completed(item, failure);
+                }
             }
         }
     }
