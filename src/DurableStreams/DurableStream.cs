@@ -278,7 +278,7 @@ public sealed partial class DurableStream : IAsyncDisposable
             return SendBatchAsync([item], cancellationToken);
         AppendBatcher batcher;
         lock (_gate)
-            batcher = _batcher ??= new AppendBatcher(SendBatchAsync, _client.Options.MaxAppendBatchBytes);
+            batcher = _batcher ??= new AppendBatcher(SendBatchAsync, _client.Options.MaxAppendBatchBytes, Http.Logger, Url);
         if (!cancellationToken.IsCancellationRequested) AppendTelemetry.Created(item, Url);
         return batcher.EnqueueAsync(item, cancellationToken);
     }

@@ -88,13 +88,12 @@ internal sealed partial class ProtocolHttpClient
                     if (ra > delay) delay = ra;
                 }
                 attempt++;
-                Log.Retrying(_logger, request.Method.Method, request.Url.AbsolutePath, delay.TotalMilliseconds, attempt, failure.Message);
+                Log.Retrying(_logger, request.Method.Method, request.Url.AbsolutePath, delay.TotalMilliseconds, attempt, failure.Code, failure.Message);
                 RequestTelemetry.Retrying(request, failure, delay, attempt);
                 await Task.Delay(delay, Time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
-            Log.RequestFailed(_logger, request.Method.Method, request.Url.AbsolutePath, failure.Message);
             if (request.Kind is RequestKind.Append or RequestKind.Close)
                 failure.Outcome = request.MaybeDelivered ? WriteOutcome.Unknown : WriteOutcome.NotStored;
             if (_options.OnError is { } onError && recoveries < _options.MaxErrorRecoveries)
@@ -106,14 +105,25 @@ internal sealed partial class ProtocolHttpClient
                     overrides.Apply(recovery);
                     recoveries++;
                     attempt = 0;
-                    Log.Recovered(_logger, request.Url.AbsolutePath);
+                    Log.Recovered(_logger, request.Method.Method, request.Url.AbsolutePath, failure.Code);
                     RequestTelemetry.Recovered();
                     continue;
                 }
             }
+            // Logged once, when nothing more will be tried: with the exception, as the caller gets it.
+            Log.RequestFailed(_logger, FailureLevel(request, failure), request.Method.Method, request.Url.AbsolutePath, failure.Code, failure.Message, failure);
             throw failure;
         }
     }
+
+    /// <summary>
+    /// Answers about the stream itself (404, 409, 410) are outcomes callers handle: Information. A caller
+    /// that reports the failure itself gets Debug. Anything else is a Warning.
+    /// </summary>
+    private static LogLevel FailureLevel(StreamRequest request, DurableStreamException failure) =>
+        request.FailureReportedByCaller ? LogLevel.Debug
+        : failure.Status is HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.Gone ? LogLevel.Information
+        : LogLevel.Warning;
 
     private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage message, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -44,12 +44,12 @@ public sealed partial class IdempotentProducer
                 var elapsed = time.GetElapsedTime(started);
                 if (elapsed + delay > _options.OutageRetryTimeout)
                 {
-                    Log.OutageGaveUp(_client.Http.Logger, ProducerId, _stream.Url.AbsolutePath, batch.Epoch, batch.Seq, elapsed.TotalSeconds, ex.Message);
+                    Log.OutageGaveUp(_client.Http.Logger, ProducerId, _stream.Url.AbsolutePath, batch.Epoch, batch.Seq, elapsed.TotalSeconds, ex.Message, ex);
                     throw;
                 }
                 if (!waiting)
                     Log.OutageWaiting(_client.Http.Logger, ProducerId, _stream.Url.AbsolutePath, ex.Message, batch.Epoch, batch.Seq,
-                        _options.OutageRetryTimeout.TotalSeconds);
+                        _options.OutageRetryTimeout.TotalSeconds, delay.TotalMilliseconds, ex);
                 waiting = true;
                 ProducerTelemetry.OutageRetry(_stream.Url, ex, delay, ++resends);
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);

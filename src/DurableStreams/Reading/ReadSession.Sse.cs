@@ -61,12 +61,11 @@ internal sealed partial class ReadSession
                 await CloseSseAsync().ConfigureAwait(false);
                 _pending.Clear(); // uncommitted data is resent after reconnecting
                 _quickEnds = lived < QuickEnd ? _quickEnds + 1 : 0;
-                if (_quickEnds > 0)
-                {
-                    var delay = _http.Options.Retry.Backoff(_quickEnds - 1, Random.Shared);
-                    await Task.Delay(delay, _http.Time, cancellationToken).ConfigureAwait(false);
-                }
-                Log.SseReconnect(_http.Logger, _url.AbsolutePath, Offset, reason);
+                var delay = _quickEnds > 0 ? _http.Options.Retry.Backoff(_quickEnds - 1, Random.Shared) : TimeSpan.Zero;
+                // One line per reconnect, before the wait, with its reason and delay.
+                if (cause != "server_closed") Log.SseConnectionLost(_http.Logger, _url.AbsolutePath, Offset, reason, delay.TotalMilliseconds);
+                else Log.SseReconnect(_http.Logger, _url.AbsolutePath, Offset, reason, delay.TotalMilliseconds);
+                if (delay > TimeSpan.Zero) await Task.Delay(delay, _http.Time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 

@@ -73,8 +73,15 @@ internal sealed partial class ReadSession : IAsyncDisposable
     /// <summary>The next batch, or <see langword="null"/> when the session has ended; a resume skip is applied first.</summary>
     public async ValueTask<ReadBatch?> NextAsync(CancellationToken cancellationToken)
     {
-        var batch = await NextRawAsync(cancellationToken).ConfigureAwait(false);
-        return _skip is { Remaining: > 0 } skip ? await skip.ApplyAsync(this, batch, NextRawAsync, cancellationToken).ConfigureAwait(false) : batch;
+        try
+        {
+            var batch = await NextRawAsync(cancellationToken).ConfigureAwait(false);
+            return _skip is { Remaining: > 0 } skip ? await skip.ApplyAsync(this, batch, NextRawAsync, cancellationToken).ConfigureAwait(false) : batch;
+        }
+        catch (Exception ex) when (ReportFailure(ex))
+        {
+            throw; // never reached: the filter only logs
+        }
     }
 
     private async ValueTask<ReadBatch?> NextRawAsync(CancellationToken cancellationToken)
@@ -158,9 +165,7 @@ internal sealed partial class ReadSession : IAsyncDisposable
             if (bodyFailures == 0) failingSince = _http.Time.GetTimestamp();
             var budget = request.RetryBudget ?? new CountRetryBudget(Retry.MaxRetries);
             if (!budget.CanRetry(bodyFailures, _http.Time.GetElapsedTime(failingSince))) throw bodyFailure;
-            var delay = Retry.Backoff(bodyFailures++, Random.Shared);
-            RequestTelemetry.Retrying(request, bodyFailure, delay, bodyFailures);
-            await Task.Delay(delay, _http.Time, cancellationToken).ConfigureAwait(false);
+            await BodyRetryDelayAsync(bodyFailures++, bodyFailure, cancellationToken).ConfigureAwait(false);
         }
         _answered = true;
         LastStatus = (int)response.StatusCode;

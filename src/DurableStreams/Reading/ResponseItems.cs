@@ -60,6 +60,18 @@ internal sealed class ResponseItems<T>(StreamResponse response, ReadSession sess
 
         private async ValueTask<bool> MoveSlowAsync(ValueTask<bool> moved)
         {
+            try
+            {
+                return await MoveOnAsync(moved).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (_session.ReportFailure(ex))
+            {
+                throw; // never reached: the filter only logs
+            }
+        }
+
+        private async ValueTask<bool> MoveOnAsync(ValueTask<bool> moved)
+        {
             if (_items is not null)
             {
                 if (await moved.ConfigureAwait(false))

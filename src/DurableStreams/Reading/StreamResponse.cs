@@ -212,7 +212,6 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
     private async IAsyncEnumerable<(ReadBatch Batch, TDecoded Decoded)> DecodedBatchesAsync<TDecoded>(
         Func<ReadBatch, CancellationToken, ValueTask<TDecoded>> decode, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var retry = _session.Retry;
         var failures = 0;
         var batches = BatchSourceAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (batches.ConfigureAwait(false))
@@ -227,10 +226,13 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
                 }
                 catch (DurableStreamNetworkException ex) when (batch.Before is not null && _session.MayFetchAgain(failures))
                 {
-                    Telemetry.ReadTelemetry.Refetching(Url, ex);
-                    await Task.Delay(retry.Backoff(failures++, Random.Shared), _session.Time, cancellationToken).ConfigureAwait(false);
+                    await _session.BodyRetryDelayAsync(failures++, ex, cancellationToken).ConfigureAwait(false);
                     _session.Rewind(batch);
                     continue;
+                }
+                catch (Exception ex) when (_session.ReportFailure(ex))
+                {
+                    throw; // never reached: the filter only logs
                 }
                 failures = 0;
                 yield return (batch, decoded);
