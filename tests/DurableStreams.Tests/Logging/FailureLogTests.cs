@@ -66,6 +66,11 @@ public sealed class FailureLogTests
         Assert.Equal(LogLevel.Information, failed.Level);
         Assert.Same(error, failed.Exception);
         Assert.Empty(logs.Of(2)); // a 404 is not retried
+
+        var read = await Assert.ThrowsAsync<StreamNotFoundException>(() => fake.Client.GetStream("s").ReadAsync());
+        var stopped = logs.Single(104);
+        Assert.Equal(LogLevel.Information, stopped.Level);
+        Assert.Same(read, stopped.Exception);
     }
 
     [Fact]
