@@ -150,6 +150,24 @@ public sealed class FailureLogTests
     }
 
     [Fact]
+    public async Task A_message_that_cannot_be_decoded_ends_the_read_with_its_exception_logged_once()
+    {
+        using var logs = new FakeLogs();
+        using var fake = Client(new FakeHttpHandler(_ => Respond.Read("[1,{", "application/json", "1_4")), logs);
+
+        await using var response = await fake.Client.GetStream("s").ReadAsync();
+        var error = await Assert.ThrowsAsync<DurableStreamParseException>(async () =>
+        {
+            await foreach (var _ in response.ReadJsonAsync(TestJsonContext.Default.Int32).WithHangGuard()) { }
+        });
+
+        var stopped = logs.Single(104);
+        Assert.Same(error, stopped.Exception);
+        Assert.Equal("Parse", stopped.Field("ErrorType"));
+        Assert.Equal(LogLevel.Warning, stopped.Level);
+    }
+
+    [Fact]
     public async Task A_protocol_violation_is_logged_with_its_exception_and_not_twice()
     {
         using var logs = new FakeLogs();
