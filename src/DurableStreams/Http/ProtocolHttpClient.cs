@@ -121,9 +121,7 @@ internal sealed partial class ProtocolHttpClient
     /// that reports the failure itself gets Debug. Anything else is a Warning.
     /// </summary>
     private static LogLevel FailureLevel(StreamRequest request, DurableStreamException failure) =>
-        request.FailureReportedByCaller ? LogLevel.Debug
-        : failure.Status is HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.Gone ? LogLevel.Information
-        : LogLevel.Warning;
+        request.FailureReportedByCaller ? LogLevel.Debug : Log.FailureLevel(failure);
 
     private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage message, TimeSpan timeout, CancellationToken cancellationToken)
     {

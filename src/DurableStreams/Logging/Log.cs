@@ -61,9 +61,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 103, EventName = "ProtocolViolation", Level = LogLevel.Error, Message = "Read of {Url} at offset {Offset} stopped: {Message}")]
     public static partial void ProtocolViolation(ILogger logger, string url, string offset, string message, Exception exception);
 
-    [LoggerMessage(EventId = 104, EventName = "ReadFailed", Level = LogLevel.Warning,
-        Message = "Read of {Url} stopped at offset {Offset} ({ErrorType}): {Message}")]
-    public static partial void ReadFailed(ILogger logger, string url, string offset, string errorType, string message, Exception exception);
+    /// <summary>Level: <see cref="FailureLevel"/>.</summary>
+    [LoggerMessage(EventId = 104, EventName = "ReadFailed", Message = "Read of {Url} stopped at offset {Offset} ({ErrorType}): {Message}")]
+    public static partial void ReadFailed(ILogger logger, LogLevel level, string url, string offset, string errorType, string message, Exception exception);
+
+    /// <summary>
+    /// Level of a failure for good: answers about the stream itself (404 not found, 409 conflict or closed,
+    /// 410 gone) are outcomes callers handle, Information; anything else is a Warning.
+    /// </summary>
+    public static LogLevel FailureLevel(Exception exception) =>
+        exception is DurableStreamException { Status: System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.Gone }
+            ? LogLevel.Information
+            : LogLevel.Warning;
 
     /// <summary>What kind of failure: the <see cref="DurableStreamErrorCode"/> name, else the exception's type name.</summary>
     public static string ErrorType(Exception exception) =>

@@ -30,7 +30,7 @@ internal sealed partial class ReadSession
         if (exception is OperationCanceledException) return false;
         if (exception is DurableStreamProtocolException { Code: DurableStreamErrorCode.ProtocolViolation or DurableStreamErrorCode.ReadLoop }) return false;
         if (Interlocked.Exchange(ref _failureReported, 1) != 0) return false;
-        Log.ReadFailed(_http.Logger, _url.AbsolutePath, Offset, Log.ErrorType(exception), exception.Message, exception);
+        Log.ReadFailed(_http.Logger, Log.FailureLevel(exception), _url.AbsolutePath, Offset, Log.ErrorType(exception), exception.Message, exception);
         return false;
     }
 }

@@ -58,51 +58,47 @@ internal sealed class ResponseItems<T>(StreamResponse response, ReadSession sess
             return MoveSlowAsync(new ValueTask<bool>(false));
         }
 
+        // One state machine: the exception filter only logs the failure that ends the read (event 104).
         private async ValueTask<bool> MoveSlowAsync(ValueTask<bool> moved)
         {
             try
             {
-                return await MoveOnAsync(moved).ConfigureAwait(false);
+                if (_items is not null)
+                {
+                    if (await moved.ConfigureAwait(false))
+                    {
+                        Current = _items.Current;
+                        _delivered++;
+                        return true;
+                    }
+                    await CloseBatchAsync().ConfigureAwait(false);
+                }
+                while (!_ended)
+                {
+                    _token.ThrowIfCancellationRequested();
+                    var batch = _pending ?? await _session.NextAsync(_token).ConfigureAwait(false);
+                    _pending = null;
+                    if (batch is null)
+                    {
+                        _ended = true;
+                        break;
+                    }
+                    _batch = batch;
+                    _items = await BatchDecoder.OpenItemsAsync(batch, _typeInfo, _session.Url, _session.ParallelDecoding, _token).ConfigureAwait(false);
+                    if (await _items.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        Current = _items.Current;
+                        _delivered++;
+                        return true;
+                    }
+                    await CloseBatchAsync().ConfigureAwait(false);
+                }
+                return false;
             }
             catch (Exception ex) when (_session.ReportFailure(ex))
             {
                 throw; // never reached: the filter only logs
             }
-        }
-
-        private async ValueTask<bool> MoveOnAsync(ValueTask<bool> moved)
-        {
-            if (_items is not null)
-            {
-                if (await moved.ConfigureAwait(false))
-                {
-                    Current = _items.Current;
-                    _delivered++;
-                    return true;
-                }
-                await CloseBatchAsync().ConfigureAwait(false);
-            }
-            while (!_ended)
-            {
-                _token.ThrowIfCancellationRequested();
-                var batch = _pending ?? await _session.NextAsync(_token).ConfigureAwait(false);
-                _pending = null;
-                if (batch is null)
-                {
-                    _ended = true;
-                    break;
-                }
-                _batch = batch;
-                _items = await BatchDecoder.OpenItemsAsync(batch, _typeInfo, _session.Url, _session.ParallelDecoding, _token).ConfigureAwait(false);
-                if (await _items.MoveNextAsync().ConfigureAwait(false))
-                {
-                    Current = _items.Current;
-                    _delivered++;
-                    return true;
-                }
-                await CloseBatchAsync().ConfigureAwait(false);
-            }
-            return false;
         }
 
         private async ValueTask CloseBatchAsync()

@@ -66,6 +66,11 @@ public sealed class FailureLogTests
         Assert.Equal(LogLevel.Information, failed.Level);
         Assert.Same(error, failed.Exception);
         Assert.Empty(logs.Of(2)); // a 404 is not retried
+
+        var read = await Assert.ThrowsAsync<StreamNotFoundException>(() => fake.Client.GetStream("s").ReadAsync());
+        var stopped = logs.Single(104);
+        Assert.Equal(LogLevel.Information, stopped.Level);
+        Assert.Same(read, stopped.Exception);
     }
 
     [Fact]
@@ -142,6 +147,24 @@ public sealed class FailureLogTests
         Assert.Equal("1", lost.Field("Offset"));
         Assert.Contains("connection reset", lost.Field("Reason"));
         Assert.True(DelayMs(lost) > 0, lost.Message); // it ended at once, so the reconnect backs off
+    }
+
+    [Fact]
+    public async Task A_message_that_cannot_be_decoded_ends_the_read_with_its_exception_logged_once()
+    {
+        using var logs = new FakeLogs();
+        using var fake = Client(new FakeHttpHandler(_ => Respond.Read("[1,{", "application/json", "1_4")), logs);
+
+        await using var response = await fake.Client.GetStream("s").ReadAsync();
+        var error = await Assert.ThrowsAsync<DurableStreamParseException>(async () =>
+        {
+            await foreach (var _ in response.ReadJsonAsync(TestJsonContext.Default.Int32).WithHangGuard()) { }
+        });
+
+        var stopped = logs.Single(104);
+        Assert.Same(error, stopped.Exception);
+        Assert.Equal("Parse", stopped.Field("ErrorType"));
+        Assert.Equal(LogLevel.Warning, stopped.Level);
     }
 
     [Fact]
