@@ -1,9 +1,11 @@
 // The package smoke app: what a new user writes, built only from the packed packages. One ASP.NET Core app hosts
 // the embedded server (DurableStreams.Server) and talks to it, or to the server named on the command line, through
-// a client registered from configuration (DurableStreams.Extensions.Hosting) under the standard resilience handler.
+// a client registered from configuration (DurableStreams.Extensions.Hosting) under the standard resilience handler,
+// with the client-side health check.
 using System.Text.Json.Serialization;
 using DurableStreams;
 using DurableStreams.Server;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
@@ -19,6 +21,7 @@ builder.Services.AddDurableStreams(builder.Configuration.GetSection("DurableStre
         r.AttemptTimeout.Timeout = TimeSpan.FromSeconds(1);
         r.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(2);
     });
+builder.Services.AddHealthChecks().AddDurableStreamsServer(); // the client-side check: the server answers
 
 await using var app = builder.Build();
 app.UseCors(); // the stream endpoints carry the server's CORS policy
@@ -56,7 +59,13 @@ if (live != late || !read.SequenceEqual(expected))
     Console.Error.WriteLine($"live read {live}; full read {read.Count} greetings that differ from the {expected.Length} written");
     return 1;
 }
-Console.WriteLine($"package smoke: {read.Count} greetings round-tripped through {greetings.Url}, one of them live past the resilience timeouts");
+var health = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+if (health.Status != HealthStatus.Healthy)
+{
+    Console.Error.WriteLine($"health check: {health.Status}: {string.Join("; ", health.Entries.Select(e => $"{e.Key}: {e.Value.Description}"))}");
+    return 1;
+}
+Console.WriteLine($"package smoke: {read.Count} greetings round-tripped through {greetings.Url}, one of them live past the resilience timeouts; health check {health.Status}");
 await app.StopAsync();
 return 0;
 

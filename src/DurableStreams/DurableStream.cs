@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using DurableStreams.Http;
 using DurableStreams.Reading;
+using DurableStreams.Telemetry;
 using DurableStreams.Writing;
 
 namespace DurableStreams;
@@ -200,9 +201,9 @@ public sealed partial class DurableStream : IAsyncDisposable
 
         // One queue item holding "v1,v2,…": wrapping the batch in [ ] then stores each value as a message.
         var buffer = new ArrayBufferWriter<byte>();
+        var count = 0;
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            var count = 0;
             foreach (var value in values)
             {
                 if (count++ > 0)
@@ -216,7 +217,7 @@ public sealed partial class DurableStream : IAsyncDisposable
             if (count == 0) return null;
         }
         // The buffer is ours alone: queue its written part without copying it out.
-        var item = new PendingAppend(buffer.WrittenMemory, options, close: false);
+        var item = new PendingAppend(buffer.WrittenMemory, options, close: false, messages: count);
         return await SubmitAsync(item, cancellationToken).ConfigureAwait(false);
     }
 
@@ -277,7 +278,8 @@ public sealed partial class DurableStream : IAsyncDisposable
             return SendBatchAsync([item], cancellationToken);
         AppendBatcher batcher;
         lock (_gate)
-            batcher = _batcher ??= new AppendBatcher(SendBatchAsync, _client.Options.MaxAppendBatchBytes);
+            batcher = _batcher ??= new AppendBatcher(SendBatchAsync, _client.Options.MaxAppendBatchBytes, Http.Logger, Url);
+        if (!cancellationToken.IsCancellationRequested) AppendTelemetry.Created(item, Url);
         return batcher.EnqueueAsync(item, cancellationToken);
     }
 
@@ -311,11 +313,17 @@ public sealed partial class DurableStream : IAsyncDisposable
             request.Headers[ProtocolNames.ProducerSeq] = _implicitProducer.Seq.ToString(CultureInfo.InvariantCulture);
         }
 
+        using var span = AppendTelemetry.StartSend(batch, Url);
         try
         {
             using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (tagged) _implicitProducer.Accepted();
+            AppendTelemetry.Sent(batch, Url, null);
             return new AppendResult(ResponseHeaderReader.NextOffset(response));
+        }
+        catch (Exception ex) when (AppendTelemetry.Failed(batch, Url, ex))
+        {
+            throw; // never reached: the filter only records
         }
         catch (DurableStreamException ex) when (tagged)
         {

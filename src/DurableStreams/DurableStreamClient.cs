@@ -68,7 +68,7 @@ public sealed class DurableStreamClient : IDisposable
         if (Uri.TryCreate(pathOrUrl, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
             return absolute;
         if (BaseAddress is null)
-            throw new InvalidOperationException($"'{pathOrUrl}' is relative and the client has no BaseAddress.");
+            throw new InvalidOperationException($"'{Logging.UrlRedaction.Display(pathOrUrl)}' is relative and the client has no BaseAddress.");
         return new Uri(BaseAddress, pathOrUrl);
     }
 

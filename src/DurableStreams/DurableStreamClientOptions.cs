@@ -98,7 +98,7 @@ public sealed class DurableStreamClientOptions
     public void Validate()
     {
         if (BaseAddress is { } baseAddress && (!baseAddress.IsAbsoluteUri || baseAddress.Scheme is not ("http" or "https")))
-            throw new ArgumentException($"BaseAddress must be an absolute http or https URL; '{baseAddress}' is not.", nameof(BaseAddress));
+            throw new ArgumentException($"BaseAddress must be an absolute http or https URL; '{Logging.UrlRedaction.Display(baseAddress)}' is not.", nameof(BaseAddress));
         ArgumentNullException.ThrowIfNull(Retry);
         Retry.Validate();
         if (MaxErrorRecoveries < 0) throw new ArgumentOutOfRangeException(nameof(MaxErrorRecoveries));

@@ -1,4 +1,5 @@
 using System.Net;
+using DurableStreams.Logging;
 
 namespace DurableStreams;
 
@@ -6,6 +7,10 @@ namespace DurableStreams;
 /// Base of every failure the client reports. Carries the HTTP status (when a response caused it),
 /// a stable <see cref="Code"/>, the stream URL (without query string) and the offset involved.
 /// </summary>
+/// <remarks>
+/// Exceptions end up in logs, so they never carry credentials: <see cref="Url"/> and the message name the
+/// stream without the URL's user info and query string (where tokens and signatures travel).
+/// </remarks>
 public class DurableStreamException : Exception
 {
     /// <summary>Creates an exception.</summary>
@@ -15,7 +20,7 @@ public class DurableStreamException : Exception
     {
         Code = code;
         Status = status;
-        Url = url;
+        Url = UrlRedaction.Redact(url);
         Offset = offset;
     }
 
@@ -25,7 +30,7 @@ public class DurableStreamException : Exception
     /// <summary>The HTTP status that caused the failure, or <see langword="null"/> when there was no response.</summary>
     public HttpStatusCode? Status { get; }
 
-    /// <summary>The stream URL the failing request addressed (query string removed).</summary>
+    /// <summary>The stream URL the failing request addressed, without user info, query string and fragment.</summary>
     public Uri? Url { get; }
 
     /// <summary>The offset the request read from or the server reported, when known.</summary>

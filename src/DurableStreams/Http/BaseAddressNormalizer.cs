@@ -13,10 +13,10 @@ internal static class BaseAddressNormalizer
     {
         if (baseAddress is null) return null;
         if (!baseAddress.IsAbsoluteUri)
-            throw new ArgumentException($"The base address '{baseAddress}' must be an absolute URL.", nameof(baseAddress));
+            throw new ArgumentException($"The base address '{Logging.UrlRedaction.Display(baseAddress)}' must be an absolute URL.", nameof(baseAddress));
         if (baseAddress.Query.Length > 0 || baseAddress.Fragment.Length > 0)
             throw new ArgumentException(
-                $"The base address '{baseAddress}' has a query string or fragment, which relative stream paths would drop. " +
+                $"The base address '{Logging.UrlRedaction.Display(baseAddress)}' has a query string or fragment, which relative stream paths would drop. " +
                 "Use an address without one; send query parameters with DurableStreamClientOptions.QueryParameters.",
                 nameof(baseAddress));
         return baseAddress.AbsolutePath.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");

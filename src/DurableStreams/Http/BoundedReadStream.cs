@@ -78,6 +78,7 @@ internal sealed class BoundedReadStream : ReadOnlyStream
     {
         if (disposing)
         {
+            Telemetry.ReadTelemetry.Received(_limits.Url, Interlocked.Exchange(ref _received, 0));
             _inner.Dispose();
             _timer?.Dispose();
         }
@@ -86,6 +87,7 @@ internal sealed class BoundedReadStream : ReadOnlyStream
 
     public override async ValueTask DisposeAsync()
     {
+        Telemetry.ReadTelemetry.Received(_limits.Url, Interlocked.Exchange(ref _received, 0));
         await _inner.DisposeAsync().ConfigureAwait(false);
         _timer?.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
@@ -105,6 +107,7 @@ internal sealed class BodyLimits(TimeSpan stall, TimeSpan firstStall, long maxBy
     public TimeSpan Stall => stall;
     public TimeSpan FirstStall => firstStall;
     public long MaxBytes => maxBytes;
+    public Uri Url => request.Url;
 
     public ResponseStalledException Stalled(TimeSpan waited, Exception inner) =>
         new($"The response body of {request.Method} {request.Url.AbsolutePath} stalled: no bytes for {waited.TotalSeconds:0.###} s.",

@@ -1,4 +1,5 @@
 using System.Net;
+using DurableStreams.Logging;
 
 namespace DurableStreams.Http;
 
@@ -10,6 +11,8 @@ internal static class ErrorMapper
         var status = response.StatusCode;
         var url = request.Url;
         var where = $"{request.Method} {url.AbsolutePath}";
+        // The server's own words, minus any credential of the request it echoes back (exceptions end up in logs).
+        body = body is null ? null : UrlRedaction.Scrub(body, response.RequestMessage?.RequestUri);
         var text = string.IsNullOrWhiteSpace(body) ? response.ReasonPhrase : body.Trim();
         var message = $"HTTP {(int)status} from {where}: {text}";
         var retryAfter = ResponseHeaderReader.RetryAfter(response, time);

@@ -1,5 +1,6 @@
 using System.Net;
 using DurableStreams.Logging;
+using DurableStreams.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace DurableStreams.Http;
@@ -9,7 +10,7 @@ namespace DurableStreams.Http;
 /// retries what is safe to retry with backoff and <c>Retry-After</c>, maps failures to typed
 /// exceptions and offers them to the on-error hook.
 /// </summary>
-internal sealed class ProtocolHttpClient
+internal sealed partial class ProtocolHttpClient
 {
     /// <summary>An error body is read up to this many bytes (the rest is not wanted).</summary>
     private const int MaxErrorBodyBytes = 8 * 1024;
@@ -30,11 +31,8 @@ internal sealed class ProtocolHttpClient
     public ILogger Logger => _logger;
     public TimeProvider Time => _options.TimeProvider;
 
-    /// <summary>
-    /// Sends until a success (2xx or 304) and returns the response with its body unread;
-    /// the caller owns it. Throws the mapped exception otherwise.
-    /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(StreamRequest request, CancellationToken cancellationToken)
+    /// <summary>The send itself, retries included (see <c>SendAsync</c> for the observed entry point).</summary>
+    private async Task<HttpResponseMessage> SendCoreAsync(StreamRequest request, CancellationToken cancellationToken)
     {
         var retry = _options.Retry;
         var budget = request.RetryBudget ?? new CountRetryBudget(retry.MaxRetries);
@@ -90,12 +88,12 @@ internal sealed class ProtocolHttpClient
                     if (ra > delay) delay = ra;
                 }
                 attempt++;
-                Log.Retrying(_logger, request.Method.Method, request.Url.AbsolutePath, delay.TotalMilliseconds, attempt, failure.Message);
+                Log.Retrying(_logger, request.Method.Method, request.Url.AbsolutePath, delay.TotalMilliseconds, attempt, failure.Code, failure.Message);
+                RequestTelemetry.Retrying(request, failure, delay, attempt);
                 await Task.Delay(delay, Time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
-            Log.RequestFailed(_logger, request.Method.Method, request.Url.AbsolutePath, failure.Message);
             if (request.Kind is RequestKind.Append or RequestKind.Close)
                 failure.Outcome = request.MaybeDelivered ? WriteOutcome.Unknown : WriteOutcome.NotStored;
             if (_options.OnError is { } onError && recoveries < _options.MaxErrorRecoveries)
@@ -107,13 +105,23 @@ internal sealed class ProtocolHttpClient
                     overrides.Apply(recovery);
                     recoveries++;
                     attempt = 0;
-                    Log.Recovered(_logger, request.Url.AbsolutePath);
+                    Log.Recovered(_logger, request.Method.Method, request.Url.AbsolutePath, failure.Code);
+                    RequestTelemetry.Recovered();
                     continue;
                 }
             }
+            // Logged once, when nothing more will be tried: with the exception, as the caller gets it.
+            Log.RequestFailed(_logger, FailureLevel(request, failure), request.Method.Method, request.Url.AbsolutePath, failure.Code, failure.Message, failure);
             throw failure;
         }
     }
+
+    /// <summary>
+    /// Answers about the stream itself (404, 409, 410) are outcomes callers handle: Information. A caller
+    /// that reports the failure itself gets Debug. Anything else is a Warning.
+    /// </summary>
+    private static LogLevel FailureLevel(StreamRequest request, DurableStreamException failure) =>
+        request.FailureReportedByCaller ? LogLevel.Debug : Log.FailureLevel(failure);
 
     private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage message, TimeSpan timeout, CancellationToken cancellationToken)
     {

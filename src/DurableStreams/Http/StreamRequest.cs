@@ -63,6 +63,12 @@ internal sealed class StreamRequest
     /// attempt certainly stored nothing (connection refused, 429, 503, another 4xx).
     /// </summary>
     public bool MaybeDelivered { get; set; }
+
+    /// <summary>
+    /// The caller reports a failure for good itself (the idempotent producer: outage summary, producer
+    /// failure), so the request's own failure line is logged at Debug rather than Warning.
+    /// </summary>
+    public bool FailureReportedByCaller { get; init; }
 }
 
 /// <summary>

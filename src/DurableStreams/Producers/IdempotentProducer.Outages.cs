@@ -1,6 +1,7 @@
 using DurableStreams.Http;
 using DurableStreams.Logging;
 using DurableStreams.Producers;
+using DurableStreams.Telemetry;
 
 namespace DurableStreams;
 
@@ -23,6 +24,8 @@ public sealed partial class IdempotentProducer
         var time = _client.Options.TimeProvider;
         var started = time.GetTimestamp();
         var waiting = false;
+        var resends = 0;
+        using var span = ProducerTelemetry.StartBatch(batch, close, _stream.Url);
         while (true)
         {
             try
@@ -41,13 +44,14 @@ public sealed partial class IdempotentProducer
                 var elapsed = time.GetElapsedTime(started);
                 if (elapsed + delay > _options.OutageRetryTimeout)
                 {
-                    Log.OutageGaveUp(_client.Http.Logger, ProducerId, _stream.Url.AbsolutePath, batch.Epoch, batch.Seq, elapsed.TotalSeconds, ex.Message);
+                    Log.OutageGaveUp(_client.Http.Logger, ProducerId, _stream.Url.AbsolutePath, batch.Epoch, batch.Seq, elapsed.TotalSeconds, ex.Message, ex);
                     throw;
                 }
                 if (!waiting)
                     Log.OutageWaiting(_client.Http.Logger, ProducerId, _stream.Url.AbsolutePath, ex.Message, batch.Epoch, batch.Seq,
-                        _options.OutageRetryTimeout.TotalSeconds);
+                        _options.OutageRetryTimeout.TotalSeconds, delay.TotalMilliseconds, ex);
                 waiting = true;
+                ProducerTelemetry.OutageRetry(_stream.Url, ex, delay, ++resends);
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -6,6 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 using DurableStreams.Http;
 using DurableStreams.Logging;
 using DurableStreams.Producers;
+using DurableStreams.Telemetry;
 using DurableStreams.Writing;
 
 namespace DurableStreams;
@@ -73,6 +74,7 @@ public sealed partial class IdempotentProducer : IAsyncDisposable
         _epoch = options.Epoch ?? 0;
         _newSession = options.Epoch is null;
         _window = new PipelineWindow(options.MaxInFlight);
+        ProducerTelemetry.Register(this);
     }
 
     /// <summary>The producer identity.</summary>
@@ -174,8 +176,20 @@ public sealed partial class IdempotentProducer : IAsyncDisposable
     private async Task<CloseResult> CloseCoreAsync(byte[]? finalData, CancellationToken cancellationToken)
     {
         await FlushAsync(cancellationToken).ConfigureAwait(false);
-        if (finalData is { Length: > 0 } && _stream.IsJson) JsonBody.EnsureSingleValue(finalData, nameof(finalData));
         var batch = new ProducerBatch(finalData is { Length: > 0 } ? [finalData] : [], finalData?.Length ?? 0);
+        try
+        {
+            return await CloseBatchAsync(batch, finalData, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && LogFailed(batch, ex))
+        {
+            throw; // never reached: the filter only logs
+        }
+    }
+
+    private async Task<CloseResult> CloseBatchAsync(ProducerBatch batch, byte[]? finalData, CancellationToken cancellationToken)
+    {
+        if (finalData is { Length: > 0 } && _stream.IsJson) JsonBody.EnsureSingleValue(finalData, nameof(finalData));
         lock (_gate) Number(batch);
         while (true)
         {
@@ -374,6 +388,7 @@ public sealed partial class IdempotentProducer : IAsyncDisposable
                     var at = _parked.FindIndex(p => (p.Epoch, p.Seq).CompareTo((batch.Epoch, batch.Seq)) > 0);
                     _parked.Insert(at < 0 ? _parked.Count : at, batch);
                 }
+                LogReordered(batch, gap.ExpectedSeq);
                 Pump();
                 return;
             }
@@ -396,6 +411,7 @@ public sealed partial class IdempotentProducer : IAsyncDisposable
     private void Complete(ProducerBatch batch, Exception? error, bool reordered, bool written)
     {
         TaskCompletionSource? idle = null, capacity;
+        Exception? stopping = null;
         lock (_gate)
         {
             _inFlight.Remove((batch.Epoch, batch.Seq));
@@ -414,7 +430,7 @@ public sealed partial class IdempotentProducer : IAsyncDisposable
                 if (error is DurableStreamException failed and not ProducerEpochCollisionException
                     && (failed.Outcome is null || batch.MaybeDelivered))
                     failed.Outcome = batch.MaybeDelivered ? WriteOutcome.Unknown : WriteOutcome.NotStored;
-                _failure ??= error;
+                if (_failure is null) _failure = stopping = error;
             }
             if (_failure is not null)
             {
@@ -430,8 +446,10 @@ public sealed partial class IdempotentProducer : IAsyncDisposable
             if (_outstandingBatches == 0 && _open.Count == 0 || _failure is not null && _inFlight.Count == 0) idle = _idle;
             capacity = _capacity;
         }
+        if (stopping is not null) LogFailed(batch, stopping);
         capacity.TrySetResult();
         idle?.TrySetResult();
+        ProducerTelemetry.Completed(batch, _stream.Url, error);
     }
 
     private async Task<HttpResponseMessage> PostAsync(ProducerBatch batch, bool close, CancellationToken cancellationToken)
@@ -447,6 +465,7 @@ public sealed partial class IdempotentProducer : IAsyncDisposable
             // A fresh instance per request: an on-error recovery adds to it for that request only.
             Overrides = RequestOverrides.ForRequest(_options.Headers, null),
             RetryClass = RetryClass.Idempotent, // same (id, epoch, seq) on every attempt: the server deduplicates
+            FailureReportedByCaller = true, // outages (41-43) and failures for good (44) are the producer's to log
         };
         request.Headers[ProtocolNames.ProducerId] = ProducerId;
         request.Headers[ProtocolNames.ProducerEpoch] = batch.Epoch.ToString(CultureInfo.InvariantCulture);

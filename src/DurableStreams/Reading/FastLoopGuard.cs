@@ -55,12 +55,13 @@ internal sealed class FastLoopGuard(TimeProvider time, RetryOptions retry, ILogg
             _detections++;
             if (_detections >= MaxDetections)
             {
-                Log.ReadLoopGaveUp(logger, url.AbsolutePath, offset);
-                throw new DurableStreamProtocolException(
+                var error = new DurableStreamProtocolException(
                     $"The read of {url.AbsolutePath} kept getting answers that do not move it past offset {offset} " +
                     $"({Repeats} identical requests within {Window.TotalMilliseconds:0} ms, {MaxDetections} times, cache busting included). " +
                     "A cache or proxy is probably serving a stale reply, or the server does not advance.",
                     DurableStreamErrorCode.ReadLoop, null, url, new Offset(offset));
+                Log.ReadLoopGaveUp(logger, url.AbsolutePath, offset, error);
+                throw error;
             }
             if (_detections == 1) Log.FastLoopDetected(logger, url.AbsolutePath, offset, Repeats, Window.TotalMilliseconds);
             await Task.Delay(Backoff(_detections), time, cancellationToken).ConfigureAwait(false);

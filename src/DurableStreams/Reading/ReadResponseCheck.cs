@@ -102,7 +102,8 @@ internal static class ReadResponseCheck
 
     public static DurableStreamProtocolException Violation(ILogger logger, HttpStatusCode? status, Uri url, string asked, string message)
     {
-        Log.ProtocolViolation(logger, url.AbsolutePath, asked, message);
-        return new DurableStreamProtocolException(message, status, url, new Offset(asked));
+        var error = new DurableStreamProtocolException(message, status, url, new Offset(asked));
+        Log.ProtocolViolation(logger, url.AbsolutePath, asked, message, error);
+        return error;
     }
 }

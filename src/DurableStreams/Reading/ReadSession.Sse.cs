@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using DurableStreams.Http;
 using DurableStreams.Logging;
+using DurableStreams.Telemetry;
 
 namespace DurableStreams.Reading;
 
@@ -33,6 +34,7 @@ internal sealed partial class ReadSession
 
             bool moved;
             var reason = "the server ended the connection";
+            var cause = "server_closed"; // durable_streams.reconnect.reason
             try
             {
                 moved = await _sseEvents!.MoveNextAsync().ConfigureAwait(false);
@@ -40,12 +42,12 @@ internal sealed partial class ReadSession
             catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
             {
                 moved = false; // a dropped connection is reopened from the last committed offset
-                reason = ex.Message;
+                (reason, cause) = (ex.Message, "network");
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 moved = false; // idle watchdog fired
-                reason = "no event within the idle timeout";
+                (reason, cause) = ("no event within the idle timeout", "idle_timeout");
             }
             catch (OperationCanceledException ex) when (ex.CancellationToken != cancellationToken)
             {
@@ -55,15 +57,15 @@ internal sealed partial class ReadSession
             if (!moved)
             {
                 var lived = _http.Time.GetElapsedTime(_sseOpenedAt);
+                ReadTelemetry.SseReconnecting(_sseBody?.Span, _url, cause, reason);
                 await CloseSseAsync().ConfigureAwait(false);
                 _pending.Clear(); // uncommitted data is resent after reconnecting
                 _quickEnds = lived < QuickEnd ? _quickEnds + 1 : 0;
-                if (_quickEnds > 0)
-                {
-                    var delay = _http.Options.Retry.Backoff(_quickEnds - 1, Random.Shared);
-                    await Task.Delay(delay, _http.Time, cancellationToken).ConfigureAwait(false);
-                }
-                Log.SseReconnect(_http.Logger, _url.AbsolutePath, Offset, reason);
+                var delay = _quickEnds > 0 ? _http.Options.Retry.Backoff(_quickEnds - 1, Random.Shared) : TimeSpan.Zero;
+                // One line per reconnect, before the wait, with its reason and delay.
+                if (cause != "server_closed") Log.SseConnectionLost(_http.Logger, _url.AbsolutePath, Offset, reason, delay.TotalMilliseconds);
+                else Log.SseReconnect(_http.Logger, _url.AbsolutePath, Offset, reason, delay.TotalMilliseconds);
+                if (delay > TimeSpan.Zero) await Task.Delay(delay, _http.Time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -85,6 +87,7 @@ internal sealed partial class ReadSession
                     Cursor = control.Cursor ?? Cursor;
                     UpToDate = control.UpToDate;
                     Closed = control.Closed;
+                    ReadTelemetry.Position(ref _countedBehind, UpToDate, _url);
                     if (Closed)
                     {
                         _phase = Phase.Ended;
@@ -125,7 +128,7 @@ internal sealed partial class ReadSession
         var request = await ReadRequestAsync("sse", _http.Options.RequestTimeout, cancellationToken).ConfigureAwait(false);
         request.Headers["Accept"] = "text/event-stream";
 
-        var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var (response, span) = await ReadTelemetry.ConnectSseAsync(_http, request, cancellationToken).ConfigureAwait(false);
         _sseOpenedAt = _http.Time.GetTimestamp();
         _sseResponse = response;
         _sseBase64 = string.Equals(ResponseHeaderReader.Get(response, ProtocolNames.SseDataEncoding)?.Trim(), "base64", StringComparison.OrdinalIgnoreCase);
@@ -133,7 +136,7 @@ internal sealed partial class ReadSession
         ArmIdleWatchdog(force: true);
         _answered = true;
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        _sseBody = new SsePendingLimitStream(body, _maxSsePending, _url, Offset);
+        _sseBody = SsePendingLimitStream.Create(body, _maxSsePending, _url, Offset, span);
         // Frames are decoded while the parser still holds their bytes: control events never become arrays.
         var parser = SseParser.Create(_sseBody, ParseFrame);
         _sseEvents = parser.EnumerateAsync(_idle.Token).GetAsyncEnumerator(_idle.Token);
@@ -156,6 +159,7 @@ internal sealed partial class ReadSession
         }
         _sseResponse?.Dispose();
         _sseResponse = null;
+        ReadTelemetry.SseClosed(_sseBody?.Span, Offset, UpToDate, Closed);
         _sseBody = null;
         _idle?.Dispose();
         _idle = null;

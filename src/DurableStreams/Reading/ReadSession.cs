@@ -1,6 +1,7 @@
 using System.Net;
 using DurableStreams.Http;
 using DurableStreams.Logging;
+using DurableStreams.Telemetry;
 
 namespace DurableStreams.Reading;
 
@@ -29,6 +30,9 @@ internal sealed partial class ReadSession : IAsyncDisposable
 
     /// <summary>Set once a request of the session has been answered: from then on a live read rides through outages.</summary>
     private bool _answered;
+
+    /// <summary>Counted in durable_streams.client.readers.behind (see ReadTelemetry.Position).</summary>
+    private bool _countedBehind;
 
     public ReadSession(ProtocolHttpClient http, Uri url, ReadOptions options, string? knownContentType)
     {
@@ -69,8 +73,15 @@ internal sealed partial class ReadSession : IAsyncDisposable
     /// <summary>The next batch, or <see langword="null"/> when the session has ended; a resume skip is applied first.</summary>
     public async ValueTask<ReadBatch?> NextAsync(CancellationToken cancellationToken)
     {
-        var batch = await NextRawAsync(cancellationToken).ConfigureAwait(false);
-        return _skip is { Remaining: > 0 } skip ? await skip.ApplyAsync(this, batch, NextRawAsync, cancellationToken).ConfigureAwait(false) : batch;
+        try
+        {
+            var batch = await NextRawAsync(cancellationToken).ConfigureAwait(false);
+            return _skip is { Remaining: > 0 } skip ? await skip.ApplyAsync(this, batch, NextRawAsync, cancellationToken).ConfigureAwait(false) : batch;
+        }
+        catch (Exception ex) when (ReportFailure(ex))
+        {
+            throw; // never reached: the filter only logs
+        }
     }
 
     private async ValueTask<ReadBatch?> NextRawAsync(CancellationToken cancellationToken)
@@ -154,7 +165,7 @@ internal sealed partial class ReadSession : IAsyncDisposable
             if (bodyFailures == 0) failingSince = _http.Time.GetTimestamp();
             var budget = request.RetryBudget ?? new CountRetryBudget(Retry.MaxRetries);
             if (!budget.CanRetry(bodyFailures, _http.Time.GetElapsedTime(failingSince))) throw bodyFailure;
-            await Task.Delay(Retry.Backoff(bodyFailures++, Random.Shared), _http.Time, cancellationToken).ConfigureAwait(false);
+            await BodyRetryDelayAsync(bodyFailures++, bodyFailure, cancellationToken).ConfigureAwait(false);
         }
         _answered = true;
         LastStatus = (int)response.StatusCode;
@@ -163,6 +174,8 @@ internal sealed partial class ReadSession : IAsyncDisposable
         Closed = ResponseHeaderReader.Flag(response, ProtocolNames.Closed);
         // A long-poll 204 means the hold expired at the tail: caught up by definition.
         UpToDate = Closed || ResponseHeaderReader.Flag(response, ProtocolNames.UpToDate) || response.StatusCode == HttpStatusCode.NoContent;
+        if (live is not null) ReadTelemetry.LongPollAnswered(_url, response.StatusCode);
+        ReadTelemetry.Position(ref _countedBehind, UpToDate, _url);
 
         if (Closed) _phase = Phase.Ended;
         else if (_phase == Phase.CatchUp && UpToDate) _phase = _live == LiveMode.Off ? Phase.Ended : LivePhase;
@@ -201,6 +214,7 @@ internal sealed partial class ReadSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _phase = Phase.Ended;
+        ReadTelemetry.Position(ref _countedBehind, upToDate: true, _url);
         await CloseSseAsync().ConfigureAwait(false);
     }
 }

@@ -23,6 +23,8 @@ internal sealed class ResponseItems<T>(StreamResponse response, ReadSession sess
         private ReadBatch? _batch;
         private IAsyncEnumerator<T>? _items;
         private bool _ended;
+        // Messages delivered from the current batch, counted into messaging.client.consumed.messages when it closes.
+        private int _delivered;
 
         public Enumerator(ReadSession session, ReadBatch? first, JsonTypeInfo<T> typeInfo, CancellationToken readToken, CancellationToken enumeratorToken)
         {
@@ -48,6 +50,7 @@ internal sealed class ResponseItems<T>(StreamResponse response, ReadSession sess
                 if (moved.IsCompletedSuccessfully && moved.Result)
                 {
                     Current = items.Current;
+                    _delivered++;
                     return new ValueTask<bool>(true);
                 }
                 return MoveSlowAsync(moved);
@@ -55,43 +58,55 @@ internal sealed class ResponseItems<T>(StreamResponse response, ReadSession sess
             return MoveSlowAsync(new ValueTask<bool>(false));
         }
 
+        // One state machine: the exception filter only logs the failure that ends the read (event 104).
         private async ValueTask<bool> MoveSlowAsync(ValueTask<bool> moved)
         {
-            if (_items is not null)
+            try
             {
-                if (await moved.ConfigureAwait(false))
+                if (_items is not null)
                 {
-                    Current = _items.Current;
-                    return true;
+                    if (await moved.ConfigureAwait(false))
+                    {
+                        Current = _items.Current;
+                        _delivered++;
+                        return true;
+                    }
+                    await CloseBatchAsync().ConfigureAwait(false);
                 }
-                await CloseBatchAsync().ConfigureAwait(false);
+                while (!_ended)
+                {
+                    _token.ThrowIfCancellationRequested();
+                    var batch = _pending ?? await _session.NextAsync(_token).ConfigureAwait(false);
+                    _pending = null;
+                    if (batch is null)
+                    {
+                        _ended = true;
+                        break;
+                    }
+                    _batch = batch;
+                    _items = await BatchDecoder.OpenItemsAsync(batch, _typeInfo, _session.Url, _session.ParallelDecoding, _token).ConfigureAwait(false);
+                    if (await _items.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        Current = _items.Current;
+                        _delivered++;
+                        return true;
+                    }
+                    await CloseBatchAsync().ConfigureAwait(false);
+                }
+                return false;
             }
-            while (!_ended)
+            catch (Exception ex) when (_session.ReportFailure(ex))
             {
-                _token.ThrowIfCancellationRequested();
-                var batch = _pending ?? await _session.NextAsync(_token).ConfigureAwait(false);
-                _pending = null;
-                if (batch is null)
-                {
-                    _ended = true;
-                    break;
-                }
-                _batch = batch;
-                _items = await BatchDecoder.OpenItemsAsync(batch, _typeInfo, _session.Url, _session.ParallelDecoding, _token).ConfigureAwait(false);
-                if (await _items.MoveNextAsync().ConfigureAwait(false))
-                {
-                    Current = _items.Current;
-                    return true;
-                }
-                await CloseBatchAsync().ConfigureAwait(false);
+                throw; // never reached: the filter only logs
             }
-            return false;
         }
 
         private async ValueTask CloseBatchAsync()
         {
             var items = _items;
             var batch = _batch;
+            Telemetry.ReadTelemetry.Consumed(_session.Url, _delivered);
+            _delivered = 0;
             _items = null;
             _batch = null;
             try

@@ -212,7 +212,6 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
     private async IAsyncEnumerable<(ReadBatch Batch, TDecoded Decoded)> DecodedBatchesAsync<TDecoded>(
         Func<ReadBatch, CancellationToken, ValueTask<TDecoded>> decode, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var retry = _session.Retry;
         var failures = 0;
         var batches = BatchSourceAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (batches.ConfigureAwait(false))
@@ -225,11 +224,15 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
                 {
                     decoded = await decode(batch, cancellationToken).ConfigureAwait(false);
                 }
-                catch (DurableStreamNetworkException) when (batch.Before is not null && _session.MayFetchAgain(failures))
+                catch (DurableStreamNetworkException ex) when (batch.Before is not null && _session.MayFetchAgain(failures))
                 {
-                    await Task.Delay(retry.Backoff(failures++, Random.Shared), _session.Time, cancellationToken).ConfigureAwait(false);
+                    await _session.BodyRetryDelayAsync(failures++, ex, cancellationToken).ConfigureAwait(false);
                     _session.Rewind(batch);
                     continue;
+                }
+                catch (Exception ex) when (_session.ReportFailure(ex))
+                {
+                    throw; // never reached: the filter only logs
                 }
                 failures = 0;
                 yield return (batch, decoded);
@@ -241,7 +244,11 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
     {
         var json = IsJson;
         await foreach (var (batch, data) in DecodedBatchesAsync((b, ct) => BatchDecoder.ReadBytesAsync(b, json, Url, ct), cancellationToken).ConfigureAwait(false))
+        {
+            // A byte stream has no message boundaries: each delivery counts as one message (JSON values are counted by the JSON reads).
+            if (!json && data.Length > 0) Telemetry.ReadTelemetry.Consumed(Url, 1);
             yield return new StreamChunk(data, batch.Offset, batch.UpToDate, batch.Closed, batch.Cursor, batch.Status);
+        }
     }
 
     private async IAsyncEnumerable<JsonBatch<T>> BatchesAsync<T>(JsonTypeInfo<T> typeInfo, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -255,7 +262,10 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
         }
 
         await foreach (var (batch, items) in DecodedBatchesAsync(CollectAsync, cancellationToken).ConfigureAwait(false))
+        {
+            Telemetry.ReadTelemetry.Consumed(Url, items.Count);
             yield return new JsonBatch<T>(items, batch.Offset, batch.UpToDate, batch.Closed, batch.Cursor, batch.DeliveryStart, batch.Skipped);
+        }
     }
 
     private static string Decode(Decoder decoder, ReadOnlySpan<byte> bytes, bool flush)

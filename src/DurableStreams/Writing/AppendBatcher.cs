@@ -1,4 +1,7 @@
 using DurableStreams.Http;
+using DurableStreams.Logging;
+using DurableStreams.Telemetry;
+using Microsoft.Extensions.Logging;
 
 namespace DurableStreams.Writing;
 
@@ -14,13 +17,17 @@ internal sealed class AppendBatcher
     private readonly Queue<PendingAppend> _queue = new();
     private readonly Func<IReadOnlyList<PendingAppend>, CancellationToken, Task<AppendResult>> _send;
     private readonly int _maxBatchBytes;
+    private readonly ILogger _logger;
+    private readonly Uri _url;
     private Task _pump = Task.CompletedTask;
     private bool _running;
 
-    public AppendBatcher(Func<IReadOnlyList<PendingAppend>, CancellationToken, Task<AppendResult>> send, int maxBatchBytes)
+    public AppendBatcher(Func<IReadOnlyList<PendingAppend>, CancellationToken, Task<AppendResult>> send, int maxBatchBytes, ILogger logger, Uri url)
     {
         _send = send;
         _maxBatchBytes = maxBatchBytes;
+        _logger = logger;
+        _url = url;
     }
 
     public Task<AppendResult> EnqueueAsync(PendingAppend item, CancellationToken cancellationToken)
@@ -57,6 +64,7 @@ internal sealed class AppendBatcher
             item.Cancelled = true;
         }
         item.Completion.TrySetCanceled(token);
+        AppendTelemetry.Completed(item, new OperationCanceledException(token));
     }
 
     private async Task PumpAsync()
@@ -75,6 +83,7 @@ internal sealed class AppendBatcher
                 batch = TakeBatch();
             }
 
+            Exception? failure = null;
             try
             {
                 var result = await _send(batch, CancellationToken.None).ConfigureAwait(false);
@@ -82,11 +91,18 @@ internal sealed class AppendBatcher
             }
             catch (Exception ex)
             {
+                failure = ex;
+                // A request failure was logged with its exception already (event 3): this line only adds how many callers it hit.
+                Log.AppendBatchFailed(_logger, ex is DurableStreamException ? LogLevel.Debug : LogLevel.Warning, batch.Count, _url.AbsolutePath, ex);
                 foreach (var item in batch) item.Completion.TrySetException(ex);
             }
             finally
             {
-                foreach (var item in batch) item.Registration.Dispose();
+                foreach (var item in batch)
+                {
+                    item.Registration.Dispose();
+                    AppendTelemetry.Completed(item, failure);
+                }
             }
         }
     }

@@ -3,11 +3,13 @@ namespace DurableStreams.Writing;
 /// <summary>An append waiting in the queue: its own copy of the data and its caller's completion.</summary>
 internal sealed class PendingAppend
 {
-    public PendingAppend(ReadOnlyMemory<byte> data, AppendOptions? options, bool close)
+    public PendingAppend(ReadOnlyMemory<byte> data, AppendOptions? options, bool close, int messages = 1)
     {
         Data = data;
         Options = options;
         Close = close;
+        Messages = messages;
+        Completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public ReadOnlyMemory<byte> Data { get; }
@@ -22,7 +24,17 @@ internal sealed class PendingAppend
     /// <summary>Cancelled while still queued: skipped when the queue reaches it.</summary>
     public bool Cancelled { get; set; }
 
-    public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>How many messages the data holds (several for one AppendJsonManyAsync call).</summary>
+    public int Messages { get; }
+
+    /// <summary>The caller's completion; while traced, its state is the append's own span (see Telemetry/AppendTelemetry).</summary>
+    public TaskCompletionSource<AppendResult> Completion { get; private set; }
+
+    /// <summary>Replaces the (not yet shared) completion by one that carries <paramref name="span"/>: no field for it on untraced appends.</summary>
+    public void Trace(System.Diagnostics.Activity span) =>
+        Completion = new(span, TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public System.Diagnostics.Activity? Span => Completion.Task.AsyncState as System.Diagnostics.Activity;
 
     public CancellationTokenRegistration Registration { get; set; }
 
