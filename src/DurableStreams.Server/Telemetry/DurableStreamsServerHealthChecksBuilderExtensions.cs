@@ -5,7 +5,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the embedded server's health check.</summary>
+/// <summary>
+/// Registers the embedded server's health check. (The client package's <c>AddDurableStreamsServer()</c> on the same
+/// builder is another check: that a remote server answers a client.)
+/// </summary>
 public static class DurableStreamsServerHealthChecksBuilderExtensions
 {
     /// <summary>
@@ -19,7 +22,7 @@ public static class DurableStreamsServerHealthChecksBuilderExtensions
     /// <param name="failureStatus">The status of a failed check; Unhealthy unless set.</param>
     /// <param name="tags">Tags for filtering checks (e.g. "ready") in <c>MapHealthChecks</c>.</param>
     /// <param name="timeout">How long the check may take.</param>
-    public static IHealthChecksBuilder AddDurableStreamsServer(
+    public static IHealthChecksBuilder AddDurableStreamsServerStore(
         this IHealthChecksBuilder builder,
         string name = DurableStreamsServerTelemetry.HealthCheckName,
         HealthStatus? failureStatus = null,

@@ -15,6 +15,6 @@ public static class DurableStreamsServerTelemetry
     /// <summary>The value of <c>messaging.system</c> on every span and instrument: <c>durable_streams</c> (as the client's).</summary>
     public const string MessagingSystem = "durable_streams";
 
-    /// <summary>The name <c>AddDurableStreamsServer()</c> gives the health check unless told otherwise.</summary>
-    public const string HealthCheckName = "durable_streams_server";
+    /// <summary>The name <c>AddDurableStreamsServerStore()</c> gives the health check unless told otherwise: <c>durable-streams-server-store</c>.</summary>
+    public const string HealthCheckName = "durable-streams-server-store";
 }

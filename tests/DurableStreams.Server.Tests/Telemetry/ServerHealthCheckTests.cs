@@ -20,7 +20,7 @@ public sealed class ServerHealthCheckTests : IDisposable
         builder =>
         {
             builder.Services.AddDurableStreamsServer(configure);
-            builder.Services.AddHealthChecks().AddDurableStreamsServer(failureStatus: failureStatus, tags: ["ready"]);
+            builder.Services.AddHealthChecks().AddDurableStreamsServerStore(failureStatus: failureStatus, tags: ["ready"]);
         },
         app =>
         {
