@@ -15,6 +15,7 @@ internal sealed partial class ReadSession
     {
         var delay = Retry.Backoff(attempt, Random.Shared);
         Log.ReadBodyRetrying(_http.Logger, _url.AbsolutePath, Offset, delay.TotalMilliseconds, attempt + 1, failure.Message);
+        Telemetry.ReadTelemetry.Refetching(_url, failure);
         return Task.Delay(delay, _http.Time, cancellationToken);
     }
 

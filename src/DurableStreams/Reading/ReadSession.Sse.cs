@@ -136,7 +136,7 @@ internal sealed partial class ReadSession
         ArmIdleWatchdog(force: true);
         _answered = true;
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        _sseBody = new SsePendingLimitStream(body, _maxSsePending, _url, Offset) { Span = span };
+        _sseBody = SsePendingLimitStream.Create(body, _maxSsePending, _url, Offset, span);
         // Frames are decoded while the parser still holds their bytes: control events never become arrays.
         var parser = SseParser.Create(_sseBody, ParseFrame);
         _sseEvents = parser.EnumerateAsync(_idle.Token).GetAsyncEnumerator(_idle.Token);

@@ -23,6 +23,8 @@ internal sealed class ResponseItems<T>(StreamResponse response, ReadSession sess
         private ReadBatch? _batch;
         private IAsyncEnumerator<T>? _items;
         private bool _ended;
+        // Messages delivered from the current batch, counted into messaging.client.consumed.messages when it closes.
+        private int _delivered;
 
         public Enumerator(ReadSession session, ReadBatch? first, JsonTypeInfo<T> typeInfo, CancellationToken readToken, CancellationToken enumeratorToken)
         {
@@ -48,6 +50,7 @@ internal sealed class ResponseItems<T>(StreamResponse response, ReadSession sess
                 if (moved.IsCompletedSuccessfully && moved.Result)
                 {
                     Current = items.Current;
+                    _delivered++;
                     return new ValueTask<bool>(true);
                 }
                 return MoveSlowAsync(moved);
@@ -65,6 +68,7 @@ internal sealed class ResponseItems<T>(StreamResponse response, ReadSession sess
                     if (await moved.ConfigureAwait(false))
                     {
                         Current = _items.Current;
+                        _delivered++;
                         return true;
                     }
                     await CloseBatchAsync().ConfigureAwait(false);
@@ -84,6 +88,7 @@ internal sealed class ResponseItems<T>(StreamResponse response, ReadSession sess
                     if (await _items.MoveNextAsync().ConfigureAwait(false))
                     {
                         Current = _items.Current;
+                        _delivered++;
                         return true;
                     }
                     await CloseBatchAsync().ConfigureAwait(false);
@@ -100,6 +105,8 @@ internal sealed class ResponseItems<T>(StreamResponse response, ReadSession sess
         {
             var items = _items;
             var batch = _batch;
+            Telemetry.ReadTelemetry.Consumed(_session.Url, _delivered);
+            _delivered = 0;
             _items = null;
             _batch = null;
             try

@@ -9,13 +9,23 @@ namespace DurableStreams.Reading;
 /// with <see cref="DurableStreamErrorCode.SseBufferOverflow"/>. The parser reads ahead, so the bound
 /// holds to within one read of the underlying stream.
 /// </summary>
-internal sealed class SsePendingLimitStream(Stream inner, long limit, Uri url, string offset) : ReadOnlyStream
+internal class SsePendingLimitStream(Stream inner, long limit, Uri url, string offset) : ReadOnlyStream
 {
     private long _pending;
     private string _offset = offset;
 
+    /// <summary>The body of a traced connection carries its span; untraced ones stay a field smaller.</summary>
+    public static SsePendingLimitStream Create(Stream inner, long limit, Uri url, string offset, System.Diagnostics.Activity? span) =>
+        span is null ? new SsePendingLimitStream(inner, limit, url, offset) : new Traced(inner, limit, url, offset, span);
+
     /// <summary>The connection's span (see Telemetry/ReadTelemetry), ended when the connection closes.</summary>
-    public System.Diagnostics.Activity? Span { get; init; }
+    public System.Diagnostics.Activity? Span => (this as Traced)?.ConnectionSpan;
+
+    private sealed class Traced(Stream inner, long limit, Uri url, string offset, System.Diagnostics.Activity span)
+        : SsePendingLimitStream(inner, limit, url, offset)
+    {
+        public System.Diagnostics.Activity ConnectionSpan => span;
+    }
 
     /// <summary>A control event committed everything before it (called with the offset it moved to).</summary>
     public void Committed(string offset)

@@ -244,7 +244,11 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
     {
         var json = IsJson;
         await foreach (var (batch, data) in DecodedBatchesAsync((b, ct) => BatchDecoder.ReadBytesAsync(b, json, Url, ct), cancellationToken).ConfigureAwait(false))
+        {
+            // A byte stream has no message boundaries: each delivery counts as one message (JSON values are counted by the JSON reads).
+            if (!json && data.Length > 0) Telemetry.ReadTelemetry.Consumed(Url, 1);
             yield return new StreamChunk(data, batch.Offset, batch.UpToDate, batch.Closed, batch.Cursor, batch.Status);
+        }
     }
 
     private async IAsyncEnumerable<JsonBatch<T>> BatchesAsync<T>(JsonTypeInfo<T> typeInfo, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -258,7 +262,10 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
         }
 
         await foreach (var (batch, items) in DecodedBatchesAsync(CollectAsync, cancellationToken).ConfigureAwait(false))
+        {
+            Telemetry.ReadTelemetry.Consumed(Url, items.Count);
             yield return new JsonBatch<T>(items, batch.Offset, batch.UpToDate, batch.Closed, batch.Cursor, batch.DeliveryStart, batch.Skipped);
+        }
     }
 
     private static string Decode(Decoder decoder, ReadOnlySpan<byte> bytes, bool flush)

@@ -71,6 +71,15 @@ internal static class ReadTelemetry
         ClientTelemetry.StopDetached(span);
     }
 
+    /// <summary>A response body broke off before any of it was delivered: the batch is fetched again (a retry by reason).</summary>
+    public static void Refetching(Uri url, DurableStreamException failure)
+    {
+        if (!ClientMetrics.Retries.Enabled) return;
+        var tags = RequestTelemetry.BaseTags(TelemetryNames.Receive, url);
+        tags.Add(TelemetryNames.RetryReason, RequestTelemetry.RetryReason(failure));
+        ClientMetrics.Retries.Add(1, tags);
+    }
+
     /// <summary>A long-poll answer: a 204 means the hold expired with nothing new.</summary>
     public static void LongPollAnswered(Uri url, HttpStatusCode status)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DurableStreams.Tests.Integration;
+using DurableStreams.Tests.Support;
 
 namespace DurableStreams.Tests.Telemetry;
 
@@ -66,6 +67,49 @@ public sealed class ReadTelemetryTests(ReferenceServerFixture fixture) : IClassF
         Assert.Equal(1, capture.Sum("durable_streams.client.sse.reconnects", serverPath, m => (string?)m.Tag("durable_streams.reconnect.reason") == "server_closed"));
         Assert.True(capture.Sum("durable_streams.client.received.bytes", serverPath) >= 3);
         Assert.Equal(0, capture.Sum("durable_streams.client.readers.behind", serverPath));
+        Assert.Equal(2, capture.Sum("messaging.client.consumed.messages", serverPath)); // a byte stream: one per delivery
         Assert.Contains(capture.Measurements("messaging.client.operation.duration", serverPath), m => (string?)m.Tag("messaging.operation.name") == "receive");
+    }
+
+    [Fact]
+    public async Task Long_poll_timeout_and_consumed_json_messages_are_counted()
+    {
+        using var capture = new TelemetryCapture();
+        using var client = fixture.CreateClient();
+        var path = ReferenceServerFixture.NewPath("otel-longpoll");
+        var serverPath = fixture.ServerPath(path);
+        var stream = await client.CreateStreamAsync(path, new CreateStreamOptions { ContentType = "application/json" });
+        await stream.AppendJsonManyAsync([new Numbered(1), new Numbered(2), new Numbered(3)], TestJsonContext.Default.Numbered);
+
+        using var root = TelemetryCapture.TestSource.StartActivity("test-root")!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = new List<int>();
+        var appended = Task.CompletedTask;
+        await using (var response = await stream.ReadAsync(new ReadOptions { Live = LiveMode.LongPoll }, timeout.Token))
+        {
+            await foreach (var item in response.ReadJsonAsync(TestJsonContext.Default.Numbered, timeout.Token))
+            {
+                Assert.Same(root, Activity.Current);
+                seen.Add(item.N);
+                if (seen.Count == 3)
+                    appended = Task.Run(async () =>
+                    {
+                        // The server's hold (500 ms here) expires once with nothing new, then the fourth message arrives.
+                        await TelemetryCapture.EventuallyAsync(() => capture.Sum("durable_streams.client.long_poll.timeouts", serverPath) >= 1, "a long-poll 204");
+                        await client.GetStream(path, "application/json").AppendJsonAsync(new Numbered(4), TestJsonContext.Default.Numbered);
+                    });
+                if (seen.Count == 4) break;
+            }
+        }
+        root.Stop();
+        await appended;
+
+        Assert.Equal([1, 2, 3, 4], seen);
+        Assert.Equal(4, capture.Sum("messaging.client.consumed.messages", serverPath, m => (string?)m.Tag("messaging.operation.type") == "receive"));
+        Assert.True(capture.Sum("durable_streams.client.long_poll.timeouts", serverPath) >= 1);
+        Assert.Equal(0, capture.Sum("durable_streams.client.readers.behind", serverPath));
+        var polls = capture.SpansFor(serverPath).Where(s => (string?)s.Tag("durable_streams.live_mode") == "long_poll").ToList();
+        Assert.Contains(polls, p => p.Tag("http.response.status_code") is 204 && p.Tag("durable_streams.up_to_date") is true);
+        Assert.All(polls, p => Assert.Equal(root.SpanId, p.ParentSpanId));
     }
 }

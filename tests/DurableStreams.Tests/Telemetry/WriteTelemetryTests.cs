@@ -163,4 +163,33 @@ public sealed class WriteTelemetryTests(ReferenceServerFixture fixture) : IClass
         Assert.Equal(2, durations.Count);
         Assert.Single(durations, m => (string?)m.Tag("error.type") == "409");
     }
+
+    [Fact]
+    public async Task Head_delete_and_close_have_their_own_spans_under_the_caller()
+    {
+        using var capture = new TelemetryCapture();
+        using var client = fixture.CreateClient(o => o.BatchAppends = false);
+        var path = ReferenceServerFixture.NewPath("otel-admin");
+        var serverPath = fixture.ServerPath(path);
+        var stream = await client.CreateStreamAsync(path, new CreateStreamOptions { ContentType = "text/plain" });
+
+        using var root = TelemetryCapture.TestSource.StartActivity("test-root")!;
+        await stream.AppendAsync("x");
+        await stream.HeadAsync();
+        await stream.CloseAsync();
+        await stream.DeleteAsync();
+        Assert.Same(root, Activity.Current);
+        root.Stop();
+
+        var spans = capture.SpansFor(serverPath).Where(s => s.ParentSpanId == root.SpanId).ToList();
+        var send = Assert.Single(spans, s => s.OperationName == "send " + serverPath);
+        Assert.Equal(ActivityKind.Producer, send.Kind); // unbatched: the POST is the message's creation context
+        Assert.Equal("send", send.Tag("messaging.operation.type"));
+        Assert.Equal(ActivityKind.Client, Assert.Single(spans, s => s.OperationName == "head_stream " + serverPath).Kind);
+        var close = Assert.Single(spans, s => s.OperationName == "close_stream " + serverPath);
+        Assert.Equal(true, close.Tag("durable_streams.stream.closed"));
+        Assert.Single(spans, s => s.OperationName == "delete_stream " + serverPath);
+        Assert.All(spans, s => Assert.Equal(ActivityStatusCode.Unset, s.Status));
+        Assert.Equal(1, capture.Sum("messaging.client.sent.messages", serverPath));
+    }
 }
