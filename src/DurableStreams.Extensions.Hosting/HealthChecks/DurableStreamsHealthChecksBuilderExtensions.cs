@@ -63,7 +63,23 @@ public static class DurableStreamsHealthChecksBuilderExtensions
         return builder.Add(new HealthCheckRegistration(name, provider => Create(provider, clientName, streamPath, wait), failureStatus, tags));
     }
 
-    private static DurableStreamHealthCheck Create(IServiceProvider provider, string? clientName, string? streamPath, TimeSpan timeout)
+    /// <summary>
+    /// The check for one run. A setup problem (no such client, invalid options) becomes that check's failure
+    /// with the reason: thrown from here, it would fail the whole health report rather than this entry.
+    /// </summary>
+    private static IHealthCheck Create(IServiceProvider provider, string? clientName, string? streamPath, TimeSpan timeout)
+    {
+        try
+        {
+            return CreateChecked(provider, clientName, streamPath, timeout);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OptionsValidationException or ArgumentException)
+        {
+            return new MisconfiguredHealthCheck(ex);
+        }
+    }
+
+    private static DurableStreamHealthCheck CreateChecked(IServiceProvider provider, string? clientName, string? streamPath, TimeSpan timeout)
     {
         var registered = string.IsNullOrEmpty(clientName)
             ? provider.GetService<DurableStreamClient>()
@@ -80,6 +96,12 @@ public static class DurableStreamsHealthChecksBuilderExtensions
         var factory = provider.GetRequiredService<IHttpClientFactory>();
         var httpClientName = DurableStreamsServiceCollectionExtensions.HttpClientNameFor(clientName);
         return new DurableStreamHealthCheck(new DurableStreamClient(() => factory.CreateClient(httpClientName), options), streamPath, timeout);
+    }
+
+    private sealed class MisconfiguredHealthCheck(Exception problem) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new HealthCheckResult(context.Registration.FailureStatus, problem.Message, problem));
     }
 
     private static class CheckNames

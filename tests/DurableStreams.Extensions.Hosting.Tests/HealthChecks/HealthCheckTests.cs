@@ -137,6 +137,21 @@ public sealed class HealthCheckTests(ReferenceServerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_check_of_a_client_that_is_not_registered_says_so()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDurableStreams(o => o.BaseAddress = fixture.StreamBase);
+        services.AddHealthChecks().AddDurableStream("orders", clientName: "nobody");
+        using var provider = services.BuildServiceProvider();
+
+        var entry = await RunAsync(provider, "durable-stream:orders");
+
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Contains("No Durable Streams client named 'nobody' is registered", entry.Description);
+    }
+
+    [Fact]
     public async Task What_a_check_reports_carries_no_credentials()
     {
         const string QuerySecret = "hcq5ecret", UrlSecret = "hcu5ecret", HeaderSecret = "hch5ecret", PasswordSecret = "hcp5ecret";
