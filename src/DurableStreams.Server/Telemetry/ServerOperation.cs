@@ -22,7 +22,8 @@ internal readonly record struct ServerOperation(string Name, string? Type, strin
                 return headers.ContainsKey(StreamHeaders.ForkedFrom) ? new("fork", null, null) : new("create", null, null);
             case "POST":
                 // Close only: Stream-Closed with no body (a body needs a Content-Type).
-                var closeOnly = StreamHeaders.IsTrue(headers[StreamHeaders.Closed].FirstOrDefault())
+                // StringValues.ToString(), not LINQ's FirstOrDefault: no boxing on every append.
+                var closeOnly = StreamHeaders.IsTrue(headers[StreamHeaders.Closed].ToString())
                     && (request.ContentLength == 0 || request.ContentLength is null && string.IsNullOrEmpty(request.ContentType));
                 return closeOnly ? new("close", "send", null) : new("append", "send", null);
             case "GET":
