@@ -13,14 +13,13 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-const string ServerTelemetryName = "DurableStreams.Server"; // the embedded server's ActivitySource and Meter
 using var sample = new ActivitySource("Observability.Sample"); // the app's own spans: one per step below
 
 var tracing = Sdk.CreateTracerProviderBuilder()
     .ConfigureResource(resource => resource.AddService("observability-sample"))
     .AddSource(sample.Name)
     .AddSource(DurableStreamsTelemetry.ActivitySourceName) // the client's spans
-    .AddSource(ServerTelemetryName)
+    .AddSource(DurableStreamsServerTelemetry.ActivitySourceName) // the embedded server's spans
     .AddHttpClientInstrumentation()  // each HTTP request, nested under the client span that sent it
     .AddAspNetCoreInstrumentation()  // the server's side of each request, continuing the client's trace
     .AddConsoleExporter()
@@ -28,7 +27,7 @@ var tracing = Sdk.CreateTracerProviderBuilder()
 var metrics = Sdk.CreateMeterProviderBuilder()
     .ConfigureResource(resource => resource.AddService("observability-sample"))
     .AddMeter(DurableStreamsTelemetry.MeterName) // the client's instruments
-    .AddMeter(ServerTelemetryName)
+    .AddMeter(DurableStreamsServerTelemetry.MeterName) // the embedded server's instruments
     .AddConsoleExporter()
     .Build();
 
