@@ -70,7 +70,7 @@ internal sealed class AppendHandler(IStreamStore store, DurableStreamsServerOpti
         var outcome = store.Append(path, new AppendRequest(request.ContentType, body, close, streamSeq, producer));
         if (outcome.Messages > 0)
         {
-            metrics.Stored(context, "append", outcome.Messages, outcome.Bytes);
+            metrics.Stored(context, ServerOperation.Send, outcome.Messages, outcome.Bytes);
             activity.SetMessageCount(outcome.Messages);
         }
         activity.SetNextOffset(outcome.NextOffset);

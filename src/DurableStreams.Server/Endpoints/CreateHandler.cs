@@ -87,7 +87,7 @@ internal sealed class CreateHandler(IStreamStore store, DurableStreamsServerOpti
                 var created = outcome.Status == CreateStatus.Created;
                 if (outcome.Messages > 0)
                 {
-                    metrics.Stored(context, forkedFrom is null ? "create" : "fork", outcome.Messages, outcome.Bytes);
+                    metrics.Stored(context, forkedFrom is null ? ServerOperation.CreateStream : ServerOperation.ForkStream, outcome.Messages, outcome.Bytes);
                     activity.SetMessageCount(outcome.Messages);
                 }
                 activity.SetTagIfSampled(Attributes.ContentType, stream.ContentType);

@@ -59,7 +59,7 @@ internal sealed class ServerMetrics
             count += messages[i].Count;
             bytes += messages[i].Data.Length;
         }
-        var tags = Tags(context, "read");
+        var tags = Tags(context, ServerOperation.Receive);
         tags.Add(Attributes.LiveMode, liveMode);
         _messagesServed.Add(count, tags);
         _bytesServed.Add(bytes, tags);
@@ -77,7 +77,7 @@ internal sealed class ServerMetrics
 
     private static TagList LiveTags(HttpContext context, string liveMode)
     {
-        var tags = Tags(context, "read");
+        var tags = Tags(context, ServerOperation.Receive);
         tags.Add(Attributes.LiveMode, liveMode);
         return tags;
     }

@@ -37,7 +37,7 @@ public sealed class NoListenerCostTests
         for (var i = 0; i < 100; i++) Run();
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.Equal("close", ServerOperation.Classify(context.Request)!.Value.Name);
+        Assert.Equal("close_stream", ServerOperation.Classify(context.Request)!.Value.Name);
         Assert.Equal(0, allocated);
     }
 }

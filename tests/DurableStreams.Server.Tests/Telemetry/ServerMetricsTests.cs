@@ -35,11 +35,11 @@ public sealed class ServerMetricsTests
         // Rejected and duplicate requests store nothing.
         await http.PostAsync("/v1/stream/missing", new StringContent("x", Encoding.UTF8, "text/plain"), ct);
 
-        Assert.Equal(3 + 1, metrics.Sum(Appended, ("messaging.operation.name", "append")));
+        Assert.Equal(3 + 1, metrics.Sum(Appended, ("messaging.operation.name", "send")));
         // JSON as stored: "1,22,333," (9 bytes); text as sent.
-        Assert.Equal(9 + 6, metrics.Sum(Stored, ("messaging.operation.name", "append")));
-        Assert.Equal(1, metrics.Sum(Appended, ("messaging.operation.name", "create")));
-        Assert.Equal(5, metrics.Sum(Stored, ("messaging.operation.name", "create")));
+        Assert.Equal(9 + 6, metrics.Sum(Stored, ("messaging.operation.name", "send")));
+        Assert.Equal(1, metrics.Sum(Appended, ("messaging.operation.name", "create_stream")));
+        Assert.Equal(5, metrics.Sum(Stored, ("messaging.operation.name", "create_stream")));
         Assert.All(metrics.Of(Appended), m =>
         {
             Assert.Equal(DurableStreamsServerTelemetry.MessagingSystem, m.Tags["messaging.system"]);
@@ -61,9 +61,9 @@ public sealed class ServerMetricsTests
         await http.GetStringAsync("/v1/stream/r?offset=-1&live=sse", ct);
 
         Assert.True(await MetricCollector.EventuallyAsync(() => metrics.Sum(Served, ("durable_streams.live_mode", "sse")) == 2));
-        Assert.Equal(2, metrics.Sum(Served, ("durable_streams.live_mode", "off")));
+        Assert.Equal(2, metrics.Sum(Served, ("durable_streams.live_mode", "catch_up")));
         // Stored form "\"a\",\"b\"," is 8 bytes, whatever the framing on the wire.
-        Assert.Equal(8, metrics.Sum(BytesServed, ("durable_streams.live_mode", "off")));
+        Assert.Equal(8, metrics.Sum(BytesServed, ("durable_streams.live_mode", "catch_up")));
         Assert.Equal(8, metrics.Sum(BytesServed, ("durable_streams.live_mode", "sse")));
     }
 
@@ -87,16 +87,16 @@ public sealed class ServerMetricsTests
         using var sse = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/stream/live?offset=-1&live=sse"), HttpCompletionOption.ResponseHeadersRead, sseCancel.Token);
         var poll = http.GetAsync($"/v1/stream/live?offset={tail}&live=long-poll", pollCancel.Token);
 
-        Assert.True(await MetricCollector.EventuallyAsync(() => Connected("sse") == 1 && Connected("long-poll") == 1),
-            $"sse {Connected("sse")}, long-poll {Connected("long-poll")}");
+        Assert.True(await MetricCollector.EventuallyAsync(() => Connected("sse") == 1 && Connected("long_poll") == 1),
+            $"sse {Connected("sse")}, long-poll {Connected("long_poll")}");
 
         // The client leaves both: the server notices, ends them, and counts them out.
         sseCancel.Cancel();
         sse.Dispose();
         pollCancel.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
-        Assert.True(await MetricCollector.EventuallyAsync(() => Connected("sse") == 0 && Connected("long-poll") == 0),
-            $"sse {Connected("sse")}, long-poll {Connected("long-poll")}");
+        Assert.True(await MetricCollector.EventuallyAsync(() => Connected("sse") == 0 && Connected("long_poll") == 0),
+            $"sse {Connected("sse")}, long-poll {Connected("long_poll")}");
         Assert.Equal(2, metrics.Of(LiveReaders).Count(m => m.Value == -1));
     }
 
@@ -136,12 +136,12 @@ public sealed class ServerMetricsTests
 
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.True(await MetricCollector.EventuallyAsync(() => metrics.Of(Duration).Count == 2));
-        var create = Assert.Single(metrics.Of(Duration, ("messaging.operation.name", "create")));
+        var create = Assert.Single(metrics.Of(Duration, ("messaging.operation.name", "create_stream")));
         Assert.False(create.Tags.ContainsKey("error.type"));
         Assert.InRange(create.Value, 0, 60);
-        var read = Assert.Single(metrics.Of(Duration, ("messaging.operation.name", "read")));
+        var read = Assert.Single(metrics.Of(Duration, ("messaging.operation.name", "receive")));
         Assert.Equal("404", read.Tags["error.type"]);
-        Assert.Equal("off", read.Tags["durable_streams.live_mode"]);
+        Assert.Equal("catch_up", read.Tags["durable_streams.live_mode"]);
         Assert.Equal("receive", read.Tags["messaging.operation.type"]);
         Assert.Equal("s", metrics.Of(Duration)[0].Instrument.Unit);
     }

@@ -37,7 +37,7 @@ public sealed class ServerTracingTests
         await http.DeleteAsync(path, ct);
 
         var all = await spans.WaitForAsync(path, 6);
-        Assert.Equal(["create", "append", "read", "head", "close", "delete"], all.Select(s => (string)Tag(s, "messaging.operation.name")!));
+        Assert.Equal(["create_stream", "send", "receive", "head_stream", "close_stream", "delete_stream"], all.Select(s => (string)Tag(s, "messaging.operation.name")!));
         foreach (var span in all)
         {
             Assert.Equal(DurableStreamsServerTelemetry.MessagingSystem, Tag(span, "messaging.system"));
@@ -59,7 +59,7 @@ public sealed class ServerTracingTests
 
         var read = all[2];
         Assert.Equal("receive", Tag(read, "messaging.operation.type"));
-        Assert.Equal("off", Tag(read, "durable_streams.live_mode"));
+        Assert.Equal("catch_up", Tag(read, "durable_streams.live_mode"));
         Assert.Equal("-1", Tag(read, "durable_streams.offset"));
         Assert.Equal(3L, Tag(read, "messaging.batch.message_count"));
         Assert.Equal(Tag(append, "durable_streams.next_offset"), Tag(read, "durable_streams.next_offset"));
@@ -97,7 +97,7 @@ public sealed class ServerTracingTests
         Assert.Equal(200, Tag(span, "http.response.status_code"));
 
         var forkSpan = Assert.Single(await spans.WaitForAsync(fork, 1));
-        Assert.Equal("fork", Tag(forkSpan, "messaging.operation.name"));
+        Assert.Equal("fork_stream", Tag(forkSpan, "messaging.operation.name"));
         Assert.Equal(path, Tag(forkSpan, "durable_streams.fork.source"));
     }
 
@@ -146,7 +146,7 @@ public sealed class ServerTracingTests
         Assert.Equal(2L, Tag(sse, "messaging.batch.message_count"));
         Assert.Equal(tail, Tag(sse, "durable_streams.next_offset"));
         var longPoll = all[3];
-        Assert.Equal("long-poll", Tag(longPoll, "durable_streams.live_mode"));
+        Assert.Equal("long_poll", Tag(longPoll, "durable_streams.live_mode"));
         Assert.Equal(tail, Tag(longPoll, "durable_streams.offset"));
         Assert.Equal(204, Tag(longPoll, "http.response.status_code"));
         Assert.Null(Tag(longPoll, "messaging.batch.message_count"));
