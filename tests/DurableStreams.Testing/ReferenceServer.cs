@@ -96,6 +96,7 @@ public sealed class ReferenceServer : IAsyncDisposable
         startInfo.Environment["DS_LONG_POLL_TIMEOUT_MS"] =
             ((long)options.LongPollTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         startInfo.Environment["DS_COMPRESSION"] = options.Compression ? "true" : "false";
+        startInfo.Environment["DS_WEBHOOKS"] = options.Webhooks ? "true" : "false";
 
         var process = new Process { StartInfo = startInfo };
         process.ErrorDataReceived += (_, e) =>

@@ -19,6 +19,12 @@ public sealed record ReferenceServerOptions
     public bool Compression { get; init; } = true;
 
     /// <summary>
+    /// Whether the server accepts <c>type: "webhook"</c> subscriptions (its <c>webhooks</c> option). Pull-wake
+    /// subscriptions work either way. Its webhook sender accepts http URLs on 127.0.0.1, so a test can host the receiver.
+    /// </summary>
+    public bool Webhooks { get; init; }
+
+    /// <summary>
     /// The npm project that pins the server package. Default: <c>tests/reference-server</c> under
     /// the repository root found by <see cref="RepositoryRoot.Locate"/>.
     /// </summary>

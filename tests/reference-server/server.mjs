@@ -3,7 +3,8 @@
 // so a test fixture that dies never leaves the server behind.
 //
 // Options (environment): DS_PORT (default 0 = ephemeral), DS_LONG_POLL_TIMEOUT_MS
-// (default 500, what the conformance cases assume), DS_COMPRESSION (default "true").
+// (default 500, what the conformance cases assume), DS_COMPRESSION (default "true"),
+// DS_WEBHOOKS (default "false": webhook subscriptions refused; pull-wake works either way).
 import { DurableStreamTestServer } from "@durable-streams/server";
 
 const server = new DurableStreamTestServer({
@@ -11,6 +12,7 @@ const server = new DurableStreamTestServer({
   port: Number(process.env.DS_PORT ?? 0),
   longPollTimeout: Number(process.env.DS_LONG_POLL_TIMEOUT_MS ?? 500),
   compression: (process.env.DS_COMPRESSION ?? "true") !== "false",
+  webhooks: process.env.DS_WEBHOOKS === "true",
 });
 
 const url = await server.start();
