@@ -46,6 +46,9 @@ public sealed partial class DurableStream : IAsyncDisposable
 
     private ProtocolHttpClient Http => _client.Http;
 
+    /// <summary>The client this handle belongs to (its options: logger factory, clock, base address).</summary>
+    internal DurableStreamClient Client => _client;
+
     /// <summary>Creates the stream (PUT); succeeds with <c>Created = false</c> if it exists with the same configuration.</summary>
     public async Task<CreateStreamResult> CreateAsync(CreateStreamOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -48,6 +48,7 @@ public static class DurableStreamHttpRequests
             RequestKind.Create => "create",
             RequestKind.Append => "append",
             RequestKind.Close => "close",
+            RequestKind.Subscription => "subscription",
             _ => "delete",
         };
     }

@@ -65,4 +65,16 @@ public enum DurableStreamErrorCode
     SseBufferOverflow,
     /// <summary>A response body was larger than <c>DurableStreamClientOptions.MaxResponseBytes</c>.</summary>
     ResponseTooLarge,
+    /// <summary>A subscription exists with the same id and another configuration (409 <c>SUBSCRIPTION_ALREADY_EXISTS</c>).</summary>
+    SubscriptionConflict,
+    /// <summary>An ack, release or callback named a wake or generation that is no longer current (409 <c>FENCED</c>).</summary>
+    Fenced,
+    /// <summary>Another worker holds the subscription's lease (409 <c>ALREADY_CLAIMED</c>).</summary>
+    AlreadyClaimed,
+    /// <summary>A claim found nothing to do: every linked stream is acked up to its tail (409 <c>NO_PENDING_WORK</c>).</summary>
+    NoPendingWork,
+    /// <summary>An ack named an unknown stream, regressed a cursor or went past a tail (409 <c>INVALID_OFFSET</c>).</summary>
+    InvalidAck,
+    /// <summary>A wake's bearer token was missing, invalid or expired (401 <c>TOKEN_INVALID</c>, <c>TOKEN_EXPIRED</c>).</summary>
+    LeaseTokenRejected,
 }

@@ -16,6 +16,8 @@ internal static class ErrorMapper
         var text = string.IsNullOrWhiteSpace(body) ? response.ReasonPhrase : body.Trim();
         var message = $"HTTP {(int)status} from {where}: {text}";
         var retryAfter = ResponseHeaderReader.RetryAfter(response, time);
+        if (request.Kind == RequestKind.Subscription)
+            return Subscriptions.SubscriptionErrors.FromResponse(request, status, body, message, retryAfter);
 
         DurableStreamException error = status switch
         {

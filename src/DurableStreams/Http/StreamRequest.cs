@@ -1,7 +1,12 @@
 namespace DurableStreams.Http;
 
 /// <summary>What a request is for; decides how a failure status is classified.</summary>
-internal enum RequestKind { Read, Head, Create, Append, Close, Delete }
+internal enum RequestKind
+{
+    Read, Head, Create, Append, Close, Delete,
+    /// <summary>A subscription control or delivery request (<c>__ds/subscriptions</c>); its errors carry protocol codes.</summary>
+    Subscription,
+}
 
 /// <summary>Which failures may be retried without risking a duplicate write.</summary>
 internal enum RetryClass

@@ -79,6 +79,7 @@ internal static class TelemetryNames
     public const string HeadStream = "head_stream";
     public const string DeleteStream = "delete_stream";
     public const string CloseStream = "close_stream";
+    public const string Subscription = "subscription";
 
     // durable_streams.live_mode values
     public const string CatchUp = "catch_up";

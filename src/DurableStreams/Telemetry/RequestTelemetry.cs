@@ -22,6 +22,7 @@ internal static class RequestTelemetry
         RequestKind.Delete => TelemetryNames.DeleteStream,
         RequestKind.Close => TelemetryNames.CloseStream,
         RequestKind.Append => TelemetryNames.Send,
+        RequestKind.Subscription => TelemetryNames.Subscription,
         _ => TelemetryNames.Receive,
     };
 
