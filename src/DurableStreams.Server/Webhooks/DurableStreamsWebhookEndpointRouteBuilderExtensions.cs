@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
 using DurableStreams.Consumers;
 using DurableStreams.Server.Webhooks;
+using DurableStreams.Subscriptions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,7 @@ public static class DurableStreamsWebhookEndpointRouteBuilderExtensions
     /// <param name="configure">Sets at least <see cref="DurableStreamsWebhookOptions.StreamRoot"/> (or the JWKS URL).</param>
     /// <returns>The endpoint's convention builder (authorization, rate limiting, host filters).</returns>
     public static IEndpointConventionBuilder MapDurableStreamsWebhook(this IEndpointRouteBuilder endpoints, string pattern,
-        Func<WebhookWake, CancellationToken, ValueTask<WebhookOutcome>> handler, Action<DurableStreamsWebhookOptions> configure)
+        Func<SubscriptionWebhookNotification, CancellationToken, ValueTask<WebhookOutcome>> handler, Action<DurableStreamsWebhookOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(handler);
         return Map(endpoints, pattern, configure, (_, _) => (wake, _, ct) => handler(wake, ct), "Durable Streams webhook");
@@ -57,7 +58,7 @@ public static class DurableStreamsWebhookEndpointRouteBuilderExtensions
     }
 
     private static IEndpointConventionBuilder Map(IEndpointRouteBuilder endpoints, string pattern, Action<DurableStreamsWebhookOptions> configure,
-        Func<DurableStreamsWebhookOptions, IServiceProvider, Func<WebhookWake, Microsoft.AspNetCore.Http.HttpContext, CancellationToken, ValueTask<WebhookOutcome>>> handlerFactory,
+        Func<DurableStreamsWebhookOptions, IServiceProvider, Func<SubscriptionWebhookNotification, Microsoft.AspNetCore.Http.HttpContext, CancellationToken, ValueTask<WebhookOutcome>>> handlerFactory,
         string displayName)
     {
         ArgumentNullException.ThrowIfNull(endpoints);

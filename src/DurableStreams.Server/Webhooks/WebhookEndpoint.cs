@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using DurableStreams.Subscriptions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +14,7 @@ namespace DurableStreams.Server.Webhooks;
 internal sealed class WebhookEndpoint(
     WebhookSignatureVerifier verifier,
     DurableStreamsWebhookOptions options,
-    Func<WebhookWake, HttpContext, CancellationToken, ValueTask<WebhookOutcome>> handler,
+    Func<SubscriptionWebhookNotification, HttpContext, CancellationToken, ValueTask<WebhookOutcome>> handler,
     ILogger logger)
 {
     private static readonly byte[] DoneReply = """{"done":true}"""u8.ToArray();

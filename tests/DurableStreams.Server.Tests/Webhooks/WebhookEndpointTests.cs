@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using DurableStreams.Consumers;
 using DurableStreams.Server.Webhooks;
+using DurableStreams.Subscriptions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,12 +16,12 @@ namespace DurableStreams.Server.Tests.Webhooks;
 public sealed class WebhookEndpointTests : IAsyncLifetime
 {
     private readonly TestSigningKey _key = new("ds_test");
-    private readonly ConcurrentQueue<WebhookWake> _wakes = new();
+    private readonly ConcurrentQueue<SubscriptionWebhookNotification> _wakes = new();
     private readonly RecordingOrders _orders = new();
     private TestApp _app = null!;
     private HttpClient _http = null!;
     private int _jwksRequests;
-    private Func<WebhookWake, WebhookOutcome> _outcome = _ => WebhookOutcome.Done;
+    private Func<SubscriptionWebhookNotification, WebhookOutcome> _outcome = _ => WebhookOutcome.Done;
 
     public async ValueTask InitializeAsync()
     {
@@ -94,7 +95,11 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
         Assert.Equal(new Uri(Callback), wake.CallbackUrl);
         Assert.Equal("tok.sig", wake.CallbackToken);
         var stream = Assert.Single(wake.Streams);
-        Assert.Equal(new WebhookWakeStream("orders/eu", "explicit", Offset.Beginning, new Offset("0000000000000000_0000000000000010"), true), stream);
+        Assert.Equal("orders/eu", stream.Path);
+        Assert.Equal(SubscriptionLinkType.Explicit, stream.LinkType);
+        Assert.Equal(Offset.Beginning, stream.AckedOffset);
+        Assert.Equal(new Offset("0000000000000000_0000000000000010"), stream.TailOffset);
+        Assert.True(stream.HasPending);
     }
 
     [Fact]
