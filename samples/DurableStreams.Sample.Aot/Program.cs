@@ -56,6 +56,7 @@ var checks = new (string Name, bool Ok)[]
     ("orders, catch-up", (await orders.ReadAllAsync()).SequenceEqual(writtenOrders)),
     ("shipments, live (long-poll)", (await liveShipments.WaitAsync(patience)).SequenceEqual(writtenShipments)),
     ("shipments, catch-up", (await shipments.ReadAllAsync()).SequenceEqual(writtenShipments)),
+    ("orders, checkpointed consumer", await ConsumerSample.RunAsync(client, orders, writtenOrders, run).WaitAsync(patience)),
 };
 foreach (var (name, ok) in checks)
     Console.WriteLine($"{(ok ? "ok      " : "MISMATCH")} {name}");
