@@ -3,6 +3,7 @@
 // Options: --store memory|file   --data-dir ./data   --long-poll-timeout <seconds>   --sse-lifetime <seconds>
 //          --max-read-bytes <bytes> (per catch-up or long-poll response; 64 MiB unless set)
 //          --prefix /v1/stream ("/" serves streams at any path)   --test-faults true (POST /_test/inject-error; tests only)
+//          --webhooks true (webhook subscriptions, local http://127.0.0.1 and localhost receivers allowed; development only)
 using System.Globalization;
 using DurableStreams.Server;
 
@@ -25,6 +26,9 @@ builder.Services.AddDurableStreamsServer(options =>
             : throw new ArgumentException($"--max-read-bytes takes a number of bytes, not '{maxRead}'.");
     }
     options.EnableTestFaultInjection = string.Equals(config["test-faults"], "true", StringComparison.OrdinalIgnoreCase);
+    var webhooks = string.Equals(config["webhooks"], "true", StringComparison.OrdinalIgnoreCase);
+    options.Subscriptions.EnableWebhooks = webhooks;
+    options.Subscriptions.AllowLocalhostWebhooks = webhooks;
 });
 
 var prefix = config["prefix"] ?? "/v1/stream";

@@ -74,4 +74,7 @@ public sealed class DurableStreamsServerOptions
     /// Off by default; never enable in a shared deployment.
     /// </summary>
     public bool EnableTestFaultInjection { get; set; }
+
+    /// <summary>Subscriptions (§6-7): webhooks (opt-in), their URL policy and signing key.</summary>
+    public DurableStreamsSubscriptionOptions Subscriptions { get; set; } = new();
 }

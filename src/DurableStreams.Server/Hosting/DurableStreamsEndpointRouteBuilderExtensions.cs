@@ -1,5 +1,6 @@
 using DurableStreams.Server;
 using DurableStreams.Server.Endpoints;
+using DurableStreams.Server.Subscriptions;
 using DurableStreams.Server.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +26,12 @@ public static class DurableStreamsEndpointRouteBuilderExtensions
 
         // One group with no prefix of its own: its conventions reach the streams and the root-level fault path alike.
         var group = endpoints.MapGroup("");
-        group.Map(prefix.TrimEnd('/') + "/{**streamPath}", services.GetRequiredService<StreamEndpoint>().HandleAsync)
+        var root = prefix.TrimEnd('/');
+        // The reserved control prefix is a literal segment, so routing picks it ahead of the streams' catch-all (§6).
+        var subscriptions = services.GetRequiredService<SubscriptionEndpoint>();
+        group.Map(root + "/" + SubscriptionEndpoint.Prefix + "/{**control}", context => subscriptions.HandleAsync(context, root))
+            .WithDisplayName("Durable Streams subscriptions");
+        group.Map(root + "/{**streamPath}", services.GetRequiredService<StreamEndpoint>().HandleAsync)
             .WithDisplayName("Durable Streams");
         if (options.EnableTestFaultInjection)
         {

@@ -75,5 +75,6 @@ public sealed class DurableStreamsServer : IAsyncDisposable
         to.CorsPolicyName = from.CorsPolicyName;
         to.ConfigureCorsPolicy = from.ConfigureCorsPolicy;
         to.EnableTestFaultInjection = from.EnableTestFaultInjection;
+        to.Subscriptions = from.Subscriptions;
     }
 }

@@ -3,6 +3,7 @@ using DurableStreams.Server.Endpoints;
 using DurableStreams.Server.Protocol;
 using DurableStreams.Server.Sse;
 using DurableStreams.Server.Storage;
+using DurableStreams.Server.Subscriptions;
 using DurableStreams.Server.Telemetry;
 using DurableStreams.Server.Testing;
 using Microsoft.AspNetCore.Cors.Infrastructure;
@@ -39,6 +40,9 @@ public static class DurableStreamsServerServiceCollectionExtensions
         services.AddSingleton<DeleteHandler>();
         services.AddSingleton<StreamEndpoint>();
         services.AddSingleton<FaultInjector>();
+        services.AddSingleton<SubscriptionEngine>();
+        services.AddSingleton<SubscriptionEndpoint>();
+        services.AddHostedService<SubscriptionBackgroundService>();
         services.AddCors(cors => cors.AddPolicy(DurableStreamsCors.DefaultPolicyName, policy => BuildPolicy(policy, options)));
         return services;
     }

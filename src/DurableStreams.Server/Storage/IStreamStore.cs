@@ -25,6 +25,15 @@ internal interface IStreamStore : IDisposable
     int StreamCount { get; }
 
     /// <summary>
+    /// Called under the store's lock after a stream is created or gains data, with the tail before that data;
+    /// it must only queue (the subscription engine takes it from there, off the lock).
+    /// </summary>
+    Action<StreamDataAdded>? DataAdded { get; set; }
+
+    /// <summary>The streams that answer requests, for subscription backfill.</summary>
+    IReadOnlyList<StreamSnapshot> ListStreams();
+
+    /// <summary>
     /// Completes with true when the stream has data past <paramref name="offset"/> or is closed or gone (at
     /// once when it already is), and with false when the timeout passes or the token is cancelled (never throws
     /// for those two). A caller that waits in a loop stops on false: that wait changed nothing to report.

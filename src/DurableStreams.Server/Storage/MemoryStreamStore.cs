@@ -18,6 +18,21 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
 
     protected TimeProvider Clock { get; } = clock;
 
+    public Action<StreamDataAdded>? DataAdded { get; set; }
+
+    public IReadOnlyList<StreamSnapshot> ListStreams()
+    {
+        lock (Gate)
+        {
+            var list = new List<StreamSnapshot>(_streams.Count);
+            foreach (var stream in _streams.Values)
+            {
+                if (!stream.SoftDeleted && !IsExpired(stream)) list.Add(stream.Snapshot());
+            }
+            return list;
+        }
+    }
+
     public CreateOutcome Create(string path, CreateRequest request)
     {
         lock (Gate)
@@ -105,6 +120,7 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
                 Messages = messages,
                 Close = request.Closed,
             });
+            DataAdded?.Invoke(new(path, start));
             return new(CreateStatus.Created, _streams[path].Snapshot(), Messages: added.Messages, Bytes: added.Bytes);
         }
     }
@@ -165,7 +181,8 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
         if (json && !JsonMessages.TryFlatten(data, isCreate: false, out data, out count, out var error))
             return new(AppendStatus.InvalidJson, Error: error);
 
-        var offset = Offsets.Advance(stream.Tail, data.Length);
+        var before = stream.Tail;
+        var offset = Offsets.Advance(before, data.Length);
         Commit(new JournalRecord
         {
             Op = JournalRecord.AppendOp,
@@ -176,6 +193,7 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
             Producer = ToJournal(request.Producer, newProducerState),
             Seq = request.Seq,
         });
+        DataAdded?.Invoke(new(stream.Path, before));
         return new(AppendStatus.Appended, offset, request.Close, request.Producer?.Seq ?? 0, Messages: json ? count : 1, Bytes: data.Length);
     }
 

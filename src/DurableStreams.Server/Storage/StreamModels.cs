@@ -80,3 +80,6 @@ internal enum LookupStatus { Found, NotFound, Gone }
 internal sealed record ReadOutcome(LookupStatus Status, StreamSnapshot? Stream, IReadOnlyList<StoredMessage> Messages, bool UpToDate = true);
 
 internal enum DeleteStatus { Deleted, NotFound, Gone }
+
+/// <summary>A stream was created or appended to; <paramref name="Before"/> is its tail before the new data.</summary>
+internal readonly record struct StreamDataAdded(string Path, string Before);

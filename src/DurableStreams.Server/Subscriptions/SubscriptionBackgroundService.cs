@@ -1,0 +1,97 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DurableStreams.Server.Subscriptions;
+
+/// <summary>
+/// The subscriptions' background work, stopped with the host: applies queued stream changes, runs the lease and
+/// retry timer, and sends webhook POSTs (signed at send time, redirects not followed).
+/// </summary>
+internal sealed class SubscriptionBackgroundService(
+    SubscriptionEngine engine,
+    DurableStreamsServerOptions options,
+    TimeProvider clock,
+    ILogger<SubscriptionBackgroundService> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(ChangesAsync(stoppingToken), TimerAsync(stoppingToken), DeliveriesAsync(stoppingToken));
+
+    private async Task ChangesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var change in engine.Changes.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                Guard(() => engine.OnDataAdded(change));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Host stopping.
+        }
+    }
+
+    private async Task TimerAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.Subscriptions.TimerInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false)) Guard(engine.Tick);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Host stopping.
+        }
+    }
+
+    private async Task DeliveriesAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            Timeout = options.Subscriptions.WebhookTimeout,
+        };
+        try
+        {
+            await foreach (var delivery in engine.Deliveries.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // One at a time keeps the order of wakes; each POST is bounded by the timeout.
+                var (delivered, done) = await SendAsync(http, delivery, cancellationToken).ConfigureAwait(false);
+                Guard(() => engine.WebhookAnswered(delivery, delivered, done));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Host stopping.
+        }
+    }
+
+    private async Task<(bool Delivered, bool Done)> SendAsync(HttpClient http, WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(delivery.Body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("Webhook-Signature", engine.Signer.Sign(clock.GetUtcNow().ToUnixTimeSeconds(), delivery.Body));
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode) return (false, false);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return (true, SubscriptionRequests.IsDone(body));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            return (false, false);
+        }
+    }
+
+    private void Guard(Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One failing change or tick (e.g. a disk error saving state) must not stop the loops.
+            Log.BackgroundFailed(logger, ex);
+        }
+    }
+}
