@@ -120,8 +120,9 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
                 Messages = messages,
                 Close = request.Closed,
             });
-            DataAdded?.Invoke(new(path, start));
-            return new(CreateStatus.Created, _streams[path].Snapshot(), Messages: added.Messages, Bytes: added.Bytes);
+            var created = _streams[path];
+            DataAdded?.Invoke(new(path, start, created.Generation));
+            return new(CreateStatus.Created, created.Snapshot(), Messages: added.Messages, Bytes: added.Bytes);
         }
     }
 
@@ -193,7 +194,7 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
             Producer = ToJournal(request.Producer, newProducerState),
             Seq = request.Seq,
         });
-        DataAdded?.Invoke(new(stream.Path, before));
+        DataAdded?.Invoke(new(stream.Path, before, stream.Generation));
         return new(AppendStatus.Appended, offset, request.Close, request.Producer?.Seq ?? 0, Messages: json ? count : 1, Bytes: data.Length);
     }
 

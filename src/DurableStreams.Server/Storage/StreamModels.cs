@@ -81,5 +81,8 @@ internal sealed record ReadOutcome(LookupStatus Status, StreamSnapshot? Stream, 
 
 internal enum DeleteStatus { Deleted, NotFound, Gone }
 
-/// <summary>A stream was created or appended to; <paramref name="Before"/> is its tail before the new data.</summary>
-internal readonly record struct StreamDataAdded(string Path, string Before);
+/// <summary>
+/// A stream was created or appended to; <paramref name="Before"/> is its tail before the new data and
+/// <paramref name="Generation"/> tells a re-created stream (same path, offsets from the start again) from the old one.
+/// </summary>
+internal readonly record struct StreamDataAdded(string Path, string Before, long Generation);

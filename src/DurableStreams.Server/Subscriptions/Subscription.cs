@@ -28,6 +28,9 @@ internal sealed class StreamLink
     public bool Glob { get; set; }
     public required string AckedOffset { get; set; }
 
+    /// <summary>The store's generation of the stream the cursor belongs to; 0 while the stream does not exist.</summary>
+    public long StreamGeneration { get; set; }
+
     [JsonIgnore]
     public string LinkType => Explicit ? "explicit" : "glob";
 }

@@ -49,18 +49,49 @@ internal sealed class SubscriptionBackgroundService(
         {
             Timeout = options.Subscriptions.WebhookTimeout,
         };
+        // Deliveries run side by side (a slow receiver holds up only its own subscription, which has one wake
+        // in flight at a time), at most MaxConcurrentDeliveries at once; stopping waits for those in flight.
+        using var slots = new SemaphoreSlim(MaxConcurrentDeliveries);
+        var inFlight = new HashSet<Task>();
         try
         {
             await foreach (var delivery in engine.Deliveries.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                // One at a time keeps the order of wakes; each POST is bounded by the timeout.
-                var (delivered, done) = await SendAsync(http, delivery, cancellationToken).ConfigureAwait(false);
-                Guard(() => engine.WebhookAnswered(delivery, delivered, done));
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var task = DeliverAsync(http, delivery, slots, cancellationToken);
+                lock (inFlight)
+                {
+                    inFlight.RemoveWhere(t => t.IsCompleted);
+                    inFlight.Add(task);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Host stopping.
+        }
+        Task[] remaining;
+        lock (inFlight) remaining = [.. inFlight];
+        await Task.WhenAll(remaining).ConfigureAwait(false);
+    }
+
+    private const int MaxConcurrentDeliveries = 16;
+    private const int MaxAnswerBytes = 64 * 1024;
+
+    private async Task DeliverAsync(HttpClient http, WebhookDelivery delivery, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (delivered, done) = await SendAsync(http, delivery, cancellationToken).ConfigureAwait(false);
+            if (!cancellationToken.IsCancellationRequested) Guard(() => engine.WebhookAnswered(delivery, delivered, done));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Host stopping: the wake stays unanswered, and wakes again after a restart if work is pending.
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 
@@ -71,10 +102,16 @@ internal sealed class SubscriptionBackgroundService(
         request.Headers.TryAddWithoutValidation("Webhook-Signature", engine.Signer.Sign(clock.GetUtcNow().ToUnixTimeSeconds(), delivery.Body));
         try
         {
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode) return (false, false);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return (true, SubscriptionRequests.IsDone(body));
+            // Only {"done": true} matters in the answer: a small bounded read.
+            var buffer = new byte[MaxAnswerBytes];
+            var length = 0;
+            await using var content = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            int read;
+            while (length < buffer.Length && (read = await content.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+                length += read;
+            return (true, SubscriptionRequests.IsDone(buffer[..length]));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
         {

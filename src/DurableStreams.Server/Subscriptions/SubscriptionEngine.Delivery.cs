@@ -18,6 +18,8 @@ internal sealed partial class SubscriptionEngine
         {
             var key = Key(root, id);
             if (!_subscriptions.TryGetValue(key, out var sub)) return NotFound();
+            if (sub.Config.IsWebhook)
+                return SubscriptionResult.Fail(SubscriptionRequests.Invalid("claim is for pull-wake subscriptions; webhook wakes finish through the callback"));
             var now = _clock.GetUtcNow();
             ExpireLease(sub, now);
             if (sub.Holder is { } holder)

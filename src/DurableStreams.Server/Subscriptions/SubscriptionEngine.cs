@@ -31,6 +31,7 @@ internal sealed partial class SubscriptionEngine : IDisposable
     private readonly WakeTokens _tokens = new();
     private readonly Lazy<WebhookSigner> _signer;
     private bool _recheckAll;
+    private int _count;
 
     public SubscriptionEngine(IStreamStore store, DurableStreamsServerOptions options, TimeProvider clock, ILogger<SubscriptionEngine> logger)
     {
@@ -43,7 +44,12 @@ internal sealed partial class SubscriptionEngine : IDisposable
         foreach (var sub in _persistence.Load()) _subscriptions[Key(sub.Root, sub.Id)] = sub;
         // After a restart nothing is in flight: pending work is woken on the first timer tick.
         _recheckAll = _subscriptions.Count > 0;
-        store.DataAdded = change => Changes.Writer.TryWrite(change);
+        _count = _subscriptions.Count;
+        // With no subscription an append costs nothing more than this check.
+        store.DataAdded = change =>
+        {
+            if (Volatile.Read(ref _count) > 0) Changes.Writer.TryWrite(change);
+        };
     }
 
     /// <summary>Stream creations and appends, queued by the store for <see cref="OnDataAdded"/>.</summary>
@@ -70,9 +76,15 @@ internal sealed partial class SubscriptionEngine : IDisposable
             var key = Key(root, id);
             if (_subscriptions.TryGetValue(key, out var existing))
             {
-                return existing.Config.Hash == config.Hash
-                    ? new(200, Serialize(existing))
-                    : SubscriptionResult.Fail(new(409, "SUBSCRIPTION_EXISTS", "A subscription with this id exists with a different configuration"));
+                if (existing.Config.Hash != config.Hash)
+                    return SubscriptionResult.Fail(new(409, "SUBSCRIPTION_EXISTS", "A subscription with this id exists with a different configuration"));
+                // Re-confirming (what an app does on start) also refreshes the address callbacks go to.
+                if (existing.Origin != origin)
+                {
+                    existing.Origin = origin;
+                    Save();
+                }
+                return new(200, Serialize(existing));
             }
             var sub = new Subscription { Id = id, Root = root, Origin = origin, Config = config, CreatedAt = _clock.GetUtcNow() };
             if (config.Pattern is { } pattern)
@@ -81,11 +93,12 @@ internal sealed partial class SubscriptionEngine : IDisposable
                 foreach (var stream in _store.ListStreams())
                 {
                     if (Relative(sub, stream.Path) is { } path && GlobPattern.Matches(pattern, path))
-                        sub.Links[path] = new StreamLink { Path = path, Glob = true, AckedOffset = stream.TailOffset };
+                        sub.Links[path] = new StreamLink { Path = path, Glob = true, AckedOffset = stream.TailOffset, StreamGeneration = stream.Generation };
                 }
             }
             foreach (var path in config.Streams) LinkExplicit(sub, path);
             _subscriptions[key] = sub;
+            Volatile.Write(ref _count, _subscriptions.Count);
             Save();
             return new(201, Serialize(sub));
         }
@@ -103,6 +116,7 @@ internal sealed partial class SubscriptionEngine : IDisposable
         lock (_gate)
         {
             if (!_subscriptions.Remove(Key(root, id))) return NotFound();
+            Volatile.Write(ref _count, _subscriptions.Count);
             Save();
             return new(204);
         }
@@ -148,10 +162,22 @@ internal sealed partial class SubscriptionEngine : IDisposable
             foreach (var sub in _subscriptions.Values)
             {
                 if (Relative(sub, change.Path) is not { } path) continue;
-                if (!sub.Links.ContainsKey(path))
+                if (sub.Links.TryGetValue(path, out var linked))
+                {
+                    // A change of an older incarnation (queued before the link was made) changes nothing.
+                    if (change.Generation < linked.StreamGeneration) continue;
+                    if (change.Generation > linked.StreamGeneration)
+                    {
+                        // Created (again) since it was linked: its offsets start over and all of it is new.
+                        linked.StreamGeneration = change.Generation;
+                        linked.AckedOffset = change.Before;
+                        Save();
+                    }
+                }
+                else
                 {
                     if (sub.Config.Pattern is not { } pattern || !GlobPattern.Matches(pattern, path)) continue;
-                    sub.Links[path] = new StreamLink { Path = path, Glob = true, AckedOffset = change.Before };
+                    sub.Links[path] = new StreamLink { Path = path, Glob = true, AckedOffset = change.Before, StreamGeneration = change.Generation };
                     Save();
                 }
                 TryWake(sub, now);
@@ -172,8 +198,14 @@ internal sealed partial class SubscriptionEngine : IDisposable
             return;
         }
         // Linked at the current tail; a stream that does not exist yet starts at the beginning.
-        var tail = _store.Head(sub.FullPath(path)).Stream?.TailOffset ?? Offsets.Zero;
-        sub.Links[path] = new StreamLink { Path = path, Explicit = true, AckedOffset = tail };
+        var stream = _store.Head(sub.FullPath(path)).Stream;
+        sub.Links[path] = new StreamLink
+        {
+            Path = path,
+            Explicit = true,
+            AckedOffset = stream?.TailOffset ?? Offsets.Zero,
+            StreamGeneration = stream?.Generation ?? 0,
+        };
     }
 
     /// <summary>The stream-root-relative path of a store path under the subscription's root; never its own wake stream.</summary>
