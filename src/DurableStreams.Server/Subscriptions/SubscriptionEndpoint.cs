@@ -38,7 +38,7 @@ internal sealed class SubscriptionEndpoint(SubscriptionEngine engine, DurableStr
         }
         if (parts.Length < 2 || parts[0] != "subscriptions" || parts[1].Length == 0)
         {
-            await WriteAsync(response, SubscriptionResult.Fail(new(404, "NOT_FOUND", "Unknown Durable Streams control path"))).ConfigureAwait(false);
+            await WriteAsync(response, SubscriptionResult.Fail(new(404, "SUBSCRIPTION_NOT_FOUND", "Durable Streams control route not found"))).ConfigureAwait(false);
             return;
         }
         var id = Uri.UnescapeDataString(parts[1]);
@@ -82,13 +82,19 @@ internal sealed class SubscriptionEndpoint(SubscriptionEngine engine, DurableStr
                     return path is null ? SubscriptionResult.Fail(SubscriptionRequests.Invalid("Invalid stream path")) : engine.RemoveStream(root, id, path);
                 }
             case ("claim", "POST") when rest is null:
-                return engine.Claim(root, id, SubscriptionRequests.ParseWorker(await ReadAsync(context).ConfigureAwait(false)));
+                {
+                    var worker = SubscriptionRequests.ParseWorker(await ReadAsync(context).ConfigureAwait(false));
+                    return string.IsNullOrEmpty(worker)
+                        ? SubscriptionResult.Fail(SubscriptionRequests.Invalid("worker must be a non-empty string"))
+                        : engine.Claim(root, id, worker);
+                }
             case ("ack" or "callback" or "release", "POST") when rest is null:
                 {
                     var wake = SubscriptionRequests.ParseWake(await ReadAsync(context).ConfigureAwait(false));
                     if (wake is null) return SubscriptionResult.Fail(SubscriptionRequests.Invalid("Body must be a JSON object with wake_id and generation"));
                     var token = Bearer(context.Request);
-                    return action == "release" ? engine.Release(root, id, token, wake) : engine.Ack(root, id, token, wake);
+                    if (token is null) return SubscriptionResult.Fail(new(401, "TOKEN_INVALID", "Missing or malformed Authorization header"));
+                    return action == "release" ? engine.Release(root, id, token, wake) : engine.Ack(root, id, token, wake, callback: action == "callback");
                 }
             default:
                 return SubscriptionResult.Fail(new(405, "METHOD_NOT_ALLOWED", $"{method} is not supported here"));

@@ -24,8 +24,11 @@ internal sealed partial class SubscriptionEngine
             ExpireLease(sub, now);
             if (sub.Holder is { } holder)
                 return new(409, SubscriptionJson.Error("ALREADY_CLAIMED", "Another worker holds the lease", holder, sub.Generation));
+            var snapshot = BuildSnapshot(sub);
+            if (!snapshot.Exists(stream => stream.HasPending))
+                return SubscriptionResult.Fail(new(409, "NO_PENDING_WORK", "Subscription has no pending work"));
             if (sub.WakeId is null) StartGeneration(sub);
-            sub.Snapshot = BuildSnapshot(sub);
+            sub.Snapshot = snapshot;
             sub.Holder = string.IsNullOrEmpty(worker) ? "anonymous" : worker;
             sub.LeaseExpiresAt = now + Ttl(sub);
             Save();
@@ -37,21 +40,17 @@ internal sealed partial class SubscriptionEngine
     /// POST .../ack (pull-wake) and .../callback (webhook): applies acks; without done extends the lease
     /// (heartbeat), with done releases it and reports whether pending work makes another wake.
     /// </summary>
-    public SubscriptionResult Ack(string root, string id, string? token, WakeRequest request)
+    public SubscriptionResult Ack(string root, string id, string? token, WakeRequest request, bool callback)
     {
         lock (_gate)
         {
             var key = Key(root, id);
             _subscriptions.TryGetValue(key, out var sub);
+            if (sub is not null && sub.Config.IsWebhook != callback)
+                return SubscriptionResult.Fail(SubscriptionRequests.Invalid(callback ? "callback is for webhook subscriptions" : "ack is for pull-wake subscriptions"));
             var now = _clock.GetUtcNow();
             if (Fence(sub, key, token, request, now) is { } refused) return refused;
-            foreach (var ack in request.Acks)
-            {
-                if (!sub!.Links.ContainsKey(ack.Stream))
-                    return SubscriptionResult.Fail(new(400, "STREAM_NOT_LINKED", $"Stream {ack.Stream} is not linked to this subscription"));
-                if (!Offsets.IsConcrete(ack.Offset))
-                    return SubscriptionResult.Fail(new(400, "INVALID_OFFSET", $"Invalid offset for {ack.Stream}"));
-            }
+            if (CheckAcks(sub!, request.Acks) is { } invalid) return SubscriptionResult.Fail(new(409, "INVALID_OFFSET", invalid));
             foreach (var ack in request.Acks) Advance(sub!.Links[ack.Stream], ack.Offset);
             if (sub!.Config.IsWebhook) Succeeded(sub);
             if (!request.Done)
@@ -75,6 +74,7 @@ internal sealed partial class SubscriptionEngine
         {
             var key = Key(root, id);
             _subscriptions.TryGetValue(key, out var sub);
+            if (sub is { Config.IsWebhook: true }) return SubscriptionResult.Fail(SubscriptionRequests.Invalid("release is for pull-wake subscriptions"));
             var now = _clock.GetUtcNow();
             if (Fence(sub, key, token, request, now) is { } refused) return refused;
             sub!.ClearWake();
@@ -176,7 +176,7 @@ internal sealed partial class SubscriptionEngine
     {
         if (sub is null) return NotFound();
         if (!_tokens.TryRead(token, key, out var tokenGeneration, out var tokenWake))
-            return SubscriptionResult.Fail(new(401, "UNAUTHORIZED", "Missing or invalid bearer token"));
+            return SubscriptionResult.Fail(new(401, "TOKEN_INVALID", "Missing or invalid bearer token"));
         ExpireLease(sub, now);
         var current = sub.WakeId is not null && (sub.Config.IsWebhook || sub.Holder is not null)
             && tokenGeneration == sub.Generation && request.Generation == sub.Generation
@@ -190,6 +190,20 @@ internal sealed partial class SubscriptionEngine
         if (sub.LeaseExpiresAt is not { } expires || expires > now) return false;
         sub.ClearWake();
         return true;
+    }
+
+    /// <summary>Why an ack list is refused: an unlinked stream, an offset that is no offset, goes back, or passes the tail.</summary>
+    private string? CheckAcks(Subscription sub, IReadOnlyList<StreamAck> acks)
+    {
+        foreach (var ack in acks)
+        {
+            if (!sub.Links.TryGetValue(ack.Stream, out var link)) return $"Ack references a stream the subscription does not link: {ack.Stream}";
+            if (!Offsets.IsConcrete(ack.Offset)) return $"Ack offset for {ack.Stream} is not an offset";
+            if (Offsets.Compare(ack.Offset, link.AckedOffset) < 0) return $"Ack offset for {ack.Stream} regresses the committed cursor";
+            var tail = _store.Head(sub.FullPath(ack.Stream)).Stream?.TailOffset ?? Offsets.Zero;
+            if (Offsets.Compare(ack.Offset, tail) > 0) return $"Ack offset for {ack.Stream} is beyond the stream's tail";
+        }
+        return null;
     }
 
     private List<WakeStream> BuildSnapshot(Subscription sub)

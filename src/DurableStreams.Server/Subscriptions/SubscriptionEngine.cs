@@ -67,7 +67,7 @@ internal sealed partial class SubscriptionEngine : IDisposable
         if (config.IsWebhook)
         {
             if (!_options.Subscriptions.EnableWebhooks)
-                return SubscriptionResult.Fail(new(400, "WEBHOOKS_DISABLED", "This server does not deliver webhooks"));
+                return SubscriptionResult.Fail(SubscriptionRequests.Invalid("webhook subscriptions are not enabled on this server"));
             if (WebhookUrlPolicy.Reject(config.WebhookUrl!, _options.Subscriptions.AllowLocalhostWebhooks) is { } reason)
                 return SubscriptionResult.Fail(new(400, "WEBHOOK_URL_REJECTED", reason));
         }
@@ -77,7 +77,7 @@ internal sealed partial class SubscriptionEngine : IDisposable
             if (_subscriptions.TryGetValue(key, out var existing))
             {
                 if (existing.Config.Hash != config.Hash)
-                    return SubscriptionResult.Fail(new(409, "SUBSCRIPTION_EXISTS", "A subscription with this id exists with a different configuration"));
+                    return SubscriptionResult.Fail(new(409, "SUBSCRIPTION_ALREADY_EXISTS", "A subscription with this id exists with a different configuration"));
                 // Re-confirming (what an app does on start) also refreshes the address callbacks go to.
                 if (existing.Origin != origin)
                 {
@@ -110,12 +110,12 @@ internal sealed partial class SubscriptionEngine : IDisposable
             return _subscriptions.TryGetValue(Key(root, id), out var sub) ? new(200, Serialize(sub)) : NotFound();
     }
 
-    /// <summary>Deletes (tombstones) a subscription: its wake, tokens and cursors stop counting at once.</summary>
+    /// <summary>Deletes (tombstones) a subscription: its wake, tokens and cursors stop counting at once. Idempotent.</summary>
     public SubscriptionResult Delete(string root, string id)
     {
         lock (_gate)
         {
-            if (!_subscriptions.Remove(Key(root, id))) return NotFound();
+            if (!_subscriptions.Remove(Key(root, id))) return new(204);
             Volatile.Write(ref _count, _subscriptions.Count);
             Save();
             return new(204);

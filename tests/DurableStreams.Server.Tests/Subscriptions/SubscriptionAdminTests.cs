@@ -31,7 +31,7 @@ public sealed class SubscriptionAdminTests
 
         var conflict = await host.JsonAsync(HttpMethod.Put, "__ds/subscriptions/s1", config.Replace("events/*", "events/**", StringComparison.Ordinal),
             expected: HttpStatusCode.Conflict);
-        Assert.Equal("SUBSCRIPTION_EXISTS", conflict.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("SUBSCRIPTION_ALREADY_EXISTS", conflict.GetProperty("error").GetProperty("code").GetString());
     }
 
     [Fact]
@@ -76,9 +76,36 @@ public sealed class SubscriptionAdminTests
         await using var host = await SubscriptionTestHost.StartAsync(options => options.Subscriptions.EnableWebhooks = false);
         var refused = await host.JsonAsync(HttpMethod.Put, "__ds/subscriptions/h1",
             """{"type":"webhook","pattern":"events/*","webhook":{"url":"https://hooks.example.com/x"}}""", expected: HttpStatusCode.BadRequest);
-        Assert.Equal("WEBHOOKS_DISABLED", refused.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("INVALID_REQUEST", refused.GetProperty("error").GetProperty("code").GetString());
         // The control prefix is never a stream.
         using var create = await host.SendAsync(HttpMethod.Put, "__ds/not-a-stream", "[]");
         Assert.Equal(HttpStatusCode.NotFound, create.StatusCode);
+    }
+
+    [Fact]
+    public async Task Claims_need_pending_work_and_acks_must_stay_between_the_cursor_and_the_tail()
+    {
+        await using var host = await SubscriptionTestHost.StartAsync();
+        await host.CreateJsonStreamAsync("wake/pool");
+        await host.CreateJsonStreamAsync("events/a", """{"n":0}""");
+        await host.JsonAsync(HttpMethod.Put, "__ds/subscriptions/s1", """{"type":"pull-wake","pattern":"events/*","wake_stream":"wake/pool"}""", expected: HttpStatusCode.Created);
+        var idle = await host.JsonAsync(HttpMethod.Post, "__ds/subscriptions/s1/claim", """{"worker":"w1"}""", expected: HttpStatusCode.Conflict);
+        Assert.Equal("NO_PENDING_WORK", idle.GetProperty("error").GetProperty("code").GetString());
+
+        await host.AppendAsync("events/a", """{"n":1}""");
+        var claim = await host.JsonAsync(HttpMethod.Post, "__ds/subscriptions/s1/claim", """{"worker":"w1"}""");
+        var stream = claim.GetProperty("streams")[0];
+        string Ack(string offset) =>
+            $$"""{"wake_id":"{{claim.GetProperty("wake_id").GetString()}}","generation":{{claim.GetProperty("generation").GetInt64()}},"acks":[{"stream":"events/a","offset":"{{offset}}"}]}""";
+        var token = claim.GetProperty("token").GetString();
+        foreach (var bad in new[] { "0000000000000000_0000000000000000", "0000000000000009_0000000000000000", "-1" })
+        {
+            var refused = await host.JsonAsync(HttpMethod.Post, "__ds/subscriptions/s1/ack", Ack(bad), token, HttpStatusCode.Conflict);
+            Assert.Equal("INVALID_OFFSET", refused.GetProperty("error").GetProperty("code").GetString());
+        }
+        var ok = await host.JsonAsync(HttpMethod.Post, "__ds/subscriptions/s1/ack", Ack(stream.GetProperty("tail_offset").GetString()!), token);
+        Assert.False(ok.GetProperty("next_wake").GetBoolean());
+        using var unauthenticated = await host.SendAsync(HttpMethod.Post, "__ds/subscriptions/s1/ack", Ack(stream.GetProperty("tail_offset").GetString()!));
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
     }
 }

@@ -1,0 +1,124 @@
+using DurableStreams.Consumers;
+
+namespace DurableStreams.Subscriptions;
+
+public sealed partial class PullWakeWorker<T>
+{
+    /// <summary>
+    /// Claims the subscription once and, if that succeeds, processes the wake to its end: every pending stream from its
+    /// acked offset to its current tail. <see cref="RunAsync"/> calls this on each wake; call it directly to drive a
+    /// worker yourself (for example from a scheduled job).
+    /// </summary>
+    public async Task<PullWakeOutcome> ProcessOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var sentAt = _time.GetTimestamp();
+        SubscriptionClaim claim;
+        try
+        {
+            claim = await _subscriptions.ClaimAsync(_options.SubscriptionId, _options.WorkerName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SubscriptionAlreadyClaimedException)
+        {
+            return PullWakeOutcome.ClaimedElsewhere;
+        }
+        catch (SubscriptionNoPendingWorkException)
+        {
+            return PullWakeOutcome.NoPendingWork;
+        }
+
+        var pending = claim.Streams.Where(s => s.HasPending).ToArray();
+        PullWakeLog.Claimed(_logger, WorkerName, _options.SubscriptionId, claim.Generation, pending.Length);
+        var lease = new WakeLease(_subscriptions, _options.SubscriptionId, claim, sentAt, _time, _logger);
+        await using (lease.ConfigureAwait(false))
+        {
+            using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.LostToken);
+            lease.StartHeartbeat(_options.HeartbeatInterval ?? lease.Ttl / 3);
+            var messages = 0;
+            var current = "";
+            try
+            {
+                foreach (var stream in pending)
+                {
+                    current = stream.Path;
+                    messages += await ProcessStreamAsync(stream, lease, work.Token).ConfigureAwait(false);
+                }
+                await lease.StopHeartbeatAsync().ConfigureAwait(false);
+                if (await lease.AckAsync(done: true, cancellationToken).ConfigureAwait(false) is null)
+                    return LeaseLost(lease);
+                PullWakeLog.Completed(_logger, WorkerName, _options.SubscriptionId, claim.Generation, messages);
+                return PullWakeOutcome.Completed;
+            }
+            catch (OperationCanceledException) when (lease.IsLost)
+            {
+                return LeaseLost(lease);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await lease.StopHeartbeatAsync().ConfigureAwait(false);
+                await lease.AckAndReleaseAsync(_options.ShutdownTimeout).ConfigureAwait(false);
+                return PullWakeOutcome.Stopped;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A handler that kept failing, or a stream that could not be read: keep what is done, hand the rest back.
+                PullWakeLog.WakeFailed(_logger, WorkerName, _options.SubscriptionId, claim.Generation, current, ex);
+                await lease.StopHeartbeatAsync().ConfigureAwait(false);
+                await lease.AckAndReleaseAsync(_options.ShutdownTimeout).ConfigureAwait(false);
+                return lease.IsLost ? LeaseLost(lease) : PullWakeOutcome.Failed;
+            }
+        }
+    }
+
+    private PullWakeOutcome LeaseLost(WakeLease lease)
+    {
+        PullWakeLog.LeaseLost(_logger, WorkerName, _options.SubscriptionId, lease.Claim.Generation, lease.LostReason ?? "unknown");
+        return PullWakeOutcome.LeaseLost;
+    }
+
+    /// <summary>Reads one stream from its acked offset to its tail, handing each message over; returns how many.</summary>
+    private async Task<int> ProcessStreamAsync(SubscriptionStreamState stream, WakeLease lease, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        try
+        {
+            var read = new ReadOptions { Offset = stream.AckedOffset, Live = LiveMode.Off };
+            await using var response = await _subscriptions.Client.StreamAsync(_subscriptions.StreamUrl(stream.Path).AbsoluteUri, read, cancellationToken).ConfigureAwait(false);
+            await foreach (var item in response.ReadEventsAsync(_typeInfo, cancellationToken).ConfigureAwait(false))
+            {
+                await HandleAsync(new StreamMessage<T>(item.Data, stream.Path, item.Position, 1), lease, cancellationToken).ConfigureAwait(false);
+                lease.Advance(stream.Path, item.Position);
+                count++;
+            }
+            // The tail reached, also when it held nothing decodable to hand over: the cursor moves there.
+            lease.Advance(stream.Path, response.Offset);
+        }
+        catch (DurableStreamException ex) when (ex is StreamNotFoundException or RetentionGoneException)
+        {
+            PullWakeLog.StreamSkipped(_logger, stream.Path, _options.SubscriptionId, ex.Code);
+        }
+        return count;
+    }
+
+    private async Task HandleAsync(StreamMessage<T> message, WakeLease lease, CancellationToken cancellationToken)
+    {
+        var delay = _options.RetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            // A lease past its deadline may already be someone else's: hand nothing more over.
+            if (lease.CheckExpired()) cancellationToken.ThrowIfCancellationRequested();
+            lease.LostToken.ThrowIfCancellationRequested();
+            try
+            {
+                await _handler.HandleAsync(message with { Attempt = attempt }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                if (attempt >= _options.MaxAttempts) throw;
+                PullWakeLog.HandlerRetrying(_logger, message.Stream, message.Position.ToString(), attempt, delay.TotalMilliseconds, ex);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                delay += delay;
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using DurableStreams.Subscriptions;
+using DurableStreams.Tests.Integration;
+using DurableStreams.Tests.Support;
+
+namespace DurableStreams.Tests.Subscriptions;
+
+/// <summary>Pull-wake workers against the reference server: wakes, claims, acks, sharing, failures and a killed worker.</summary>
+public sealed class PullWakeWorkerTests(ReferenceServerFixture fixture) : IClassFixture<ReferenceServerFixture>
+{
+    private static readonly TimeSpan Hang = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_worker_hands_over_every_message_of_glob_and_explicit_streams_in_order_and_acks_them_to_the_tail()
+    {
+        using var client = fixture.CreateClient();
+        var setup = await SubscriptionSetup.CreateAsync(client, 30_000, explicitStreams: ["manual/x"]);
+        var y = await client.CreateStreamAsync($"{setup.Prefix}/manual/y", new CreateStreamOptions { ContentType = "application/json" });
+        await y.AppendJsonAsync(new Numbered(-1), TestJsonContext.Default.Numbered); // history before linking: never handed over
+        await new SubscriptionClient(client).AddStreamsAsync(setup.Id, [$"{setup.Prefix}/manual/y"]);
+        var recorder = new Recorder(30);
+        var worker = new PullWakeWorker<Numbered>(new SubscriptionClient(client), TestJsonContext.Default.Numbered,
+            new RecordingHandler("w1", recorder), setup.Options("w1"));
+        using var stop = new CancellationTokenSource();
+        var run = worker.RunAsync(stop.Token);
+
+        var b = await client.CreateStreamAsync(setup.Events("b"), new CreateStreamOptions { ContentType = "application/json" }); // found by the glob on its first append
+        var x = await client.CreateStreamAsync($"{setup.Prefix}/manual/x", new CreateStreamOptions { ContentType = "application/json" }); // named before it existed
+        for (var i = 0; i < 10; i++)
+        {
+            await b.AppendJsonAsync(new Numbered(i), TestJsonContext.Default.Numbered);
+            await x.AppendJsonAsync(new Numbered(i), TestJsonContext.Default.Numbered);
+            await y.AppendJsonAsync(new Numbered(i), TestJsonContext.Default.Numbered);
+        }
+        await recorder.AllSeen.WaitAsync(Hang);
+        var subscription = await WaitForAckedAsync(new SubscriptionClient(client), setup.Id, [b, x, y]);
+        await stop.CancelAsync();
+        await run.WaitAsync(Hang);
+
+        foreach (var path in new[] { setup.Events("b"), $"{setup.Prefix}/manual/x", $"{setup.Prefix}/manual/y" })
+            Assert.Equal(Enumerable.Range(0, 10), recorder.Handled.Where(h => h.Stream == path).Select(h => h.N));
+        Assert.Equal(30, recorder.Handled.Count);
+        Assert.All(recorder.Handled, h => Assert.Equal(1, h.Attempt));
+        Assert.Equal(3, subscription.Streams.Count);
+    }
+
+    [Fact]
+    public async Task Three_workers_share_a_subscription_and_every_message_is_handled_exactly_once_one_lease_at_a_time()
+    {
+        using var client = fixture.CreateClient();
+        var setup = await SubscriptionSetup.CreateAsync(client, 30_000);
+        const int streams = 4, perStream = 30;
+        var recorder = new Recorder(streams * perStream);
+        using var stop = new CancellationTokenSource();
+        var runs = Enumerable.Range(1, 3).Select(i => new PullWakeWorker<Numbered>(new SubscriptionClient(client), TestJsonContext.Default.Numbered,
+            new RecordingHandler($"w{i}", recorder), setup.Options($"w{i}")).RunAsync(stop.Token)).ToArray();
+
+        var paths = Enumerable.Range(0, streams).Select(s => setup.Events($"s{s}")).ToArray();
+        var targets = new List<DurableStream>();
+        foreach (var path in paths)
+            targets.Add(await client.CreateStreamAsync(path, new CreateStreamOptions { ContentType = "application/json" }));
+        for (var i = 0; i < perStream; i++)
+            foreach (var target in targets)
+                await target.AppendJsonAsync(new Numbered(i), TestJsonContext.Default.Numbered);
+        await recorder.AllSeen.WaitAsync(Hang);
+        await WaitForAckedAsync(new SubscriptionClient(client), setup.Id, targets);
+        await stop.CancelAsync();
+        await Task.WhenAll(runs).WaitAsync(Hang);
+
+        var handled = recorder.Handled;
+        Assert.Equal(streams * perStream, handled.Count); // each exactly once: the leases never lapsed here
+        foreach (var path in paths)
+            Assert.Equal(Enumerable.Range(0, perStream), handled.Where(h => h.Stream == path).Select(h => h.N));
+        Assert.Equal(1, recorder.MaxConcurrentHandlers);
+    }
+
+    [Fact]
+    public async Task A_worker_killed_mid_lease_loses_it_when_it_expires_and_another_worker_finishes_without_losing_a_message()
+    {
+        using var client = fixture.CreateClient();
+        var setup = await SubscriptionSetup.CreateAsync(client, leaseTtlMs: 1000);
+        var events = await client.CreateStreamAsync(setup.Events("a"), new CreateStreamOptions { ContentType = "application/json" });
+        for (var i = 0; i < 20; i++) await events.AppendJsonAsync(new Numbered(i), TestJsonContext.Default.Numbered);
+
+        var recorder = new Recorder(20);
+        var kill = new KillSwitchHandler();
+        var killedOnTen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var doomedOptions = new DurableStreamClientOptions { BaseAddress = fixture.StreamBase };
+        doomedOptions.Retry.InitialDelay = TimeSpan.FromMilliseconds(10);
+        doomedOptions.Retry.MaxDelay = TimeSpan.FromMilliseconds(100);
+        using var doomedClient = new DurableStreamClient(new HttpClient(kill), doomedOptions);
+        var doomed = new PullWakeWorker<Numbered>(new SubscriptionClient(doomedClient), TestJsonContext.Default.Numbered,
+            new RecordingHandler("doomed", recorder, async (message, token) =>
+            {
+                if (message.Data.N != 10) return;
+                kill.Kill(); // the process "dies": no more acks, no release
+                killedOnTen.TrySetResult();
+                await Task.Delay(Timeout.Infinite, token); // hangs until the worker itself sees the lease is gone
+            }), setup.Options("doomed"));
+        var doomedOutcome = doomed.ProcessOnceAsync();
+        await killedOnTen.Task.WaitAsync(Hang);
+
+        using var stop = new CancellationTokenSource();
+        var survivor = new PullWakeWorker<Numbered>(new SubscriptionClient(client), TestJsonContext.Default.Numbered,
+            new RecordingHandler("survivor", recorder), setup.Options("survivor")).RunAsync(stop.Token);
+        await recorder.AllSeen.WaitAsync(Hang);
+        await WaitForAckedAsync(new SubscriptionClient(client), setup.Id, [events]);
+        await stop.CancelAsync();
+        await survivor.WaitAsync(Hang);
+
+        Assert.Equal(PullWakeOutcome.LeaseLost, await doomedOutcome.WaitAsync(Hang));
+        var bySurvivor = recorder.Handled.Where(h => h.Worker == "survivor").Select(h => h.N).ToList();
+        Assert.Equal(bySurvivor.Distinct(), bySurvivor); // once each while it held the lease
+        Assert.Contains(10, bySurvivor); // the message the dead worker held is not lost
+        Assert.Equal(Enumerable.Range(0, 20), recorder.Handled.Select(h => h.N).Distinct().Order());
+        Assert.DoesNotContain(recorder.Handled, h => h.Worker == "doomed" && h.N > 10);
+    }
+
+    [Fact]
+    public async Task A_failing_handler_is_retried_then_the_wake_is_released_and_a_later_wake_delivers_the_message_again()
+    {
+        using var client = fixture.CreateClient();
+        var setup = await SubscriptionSetup.CreateAsync(client, 30_000);
+        var events = await client.CreateStreamAsync(setup.Events("a"), new CreateStreamOptions { ContentType = "application/json" });
+        var recorder = new Recorder(5);
+        var failures = 0;
+        var worker = new PullWakeWorker<Numbered>(new SubscriptionClient(client), TestJsonContext.Default.Numbered,
+            new RecordingHandler("w1", recorder, (message, _) =>
+                message.Data.N == 2 && Interlocked.Increment(ref failures) <= 4 ? throw new InvalidOperationException("boom") : Task.CompletedTask),
+            setup.Options("w1"));
+        for (var i = 0; i < 5; i++) await events.AppendJsonAsync(new Numbered(i), TestJsonContext.Default.Numbered);
+
+        var first = await worker.ProcessOnceAsync();
+        var attemptsSeen = failures;
+        var second = await worker.ProcessOnceAsync();
+        var acked = (await new SubscriptionClient(client).GetAsync(setup.Id))!.Streams.Single().AckedOffset;
+
+        Assert.Equal(PullWakeOutcome.Failed, first); // 3 attempts (MaxAttempts) then released
+        Assert.Equal(3, attemptsSeen);
+        Assert.Equal(PullWakeOutcome.Completed, second); // attempt 4 fails, 5 succeeds
+        Assert.Equal([2], recorder.Handled.Where(h => h.N == 2).Select(h => h.Attempt)); // recorded only when it succeeds
+        Assert.Equal(Enumerable.Range(0, 5), recorder.Handled.Select(h => h.N).Distinct().Order());
+        Assert.Equal((await events.HeadAsync()).Offset, acked);
+    }
+
+    private static async Task<Subscription> WaitForAckedAsync(SubscriptionClient subscriptions, string id, IReadOnlyList<DurableStream> streams)
+    {
+        // The done-ack lands just after the last handler returns: wait (bounded) until every cursor is at its tail.
+        var deadline = DateTime.UtcNow + Hang;
+        while (true)
+        {
+            var subscription = (await subscriptions.GetAsync(id))!;
+            var tails = new List<Offset?>();
+            foreach (var stream in streams) tails.Add((await stream.HeadAsync()).Offset);
+            if (tails.All(t => subscription.Streams.Any(s => s.AckedOffset == t))) return subscription;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The subscription's cursors never reached the tails.");
+            await Task.Delay(50);
+        }
+    }
+}
