@@ -17,8 +17,9 @@ public sealed partial class StreamConsumer<T>
                 await _handler.HandleAsync(current, handlerToken).ConfigureAwait(false);
                 return true;
             }
-            catch (OperationCanceledException) when (handlerToken.IsCancellationRequested)
+            catch (Exception) when (handlerToken.IsCancellationRequested)
             {
+                // Cancelled on shutdown (whatever it threw then): unfinished, not failed; handled again on resume.
                 ConsumerLog.HandlerCancelled(_logger, Name, StreamName, message.Position.ToString());
                 return false;
             }

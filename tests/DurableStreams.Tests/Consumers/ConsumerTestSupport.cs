@@ -35,10 +35,13 @@ internal sealed class KillableStore(ICheckpointStore inner) : ICheckpointStore
 
     public int Saves { get; private set; }
 
+    /// <summary>What the consumer loaded at its start: where its run must begin.</summary>
+    public Offset? Loaded { get; private set; }
+
     public void Kill() => _dead = true;
 
-    public ValueTask<Offset?> LoadAsync(string consumer, string stream, CancellationToken cancellationToken = default) =>
-        inner.LoadAsync(consumer, stream, cancellationToken);
+    public async ValueTask<Offset?> LoadAsync(string consumer, string stream, CancellationToken cancellationToken = default) =>
+        Loaded = await inner.LoadAsync(consumer, stream, cancellationToken);
 
     public ValueTask SaveAsync(string consumer, string stream, Offset position, CancellationToken cancellationToken = default)
     {
