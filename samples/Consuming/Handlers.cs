@@ -1,0 +1,33 @@
+using DurableStreams.Consumers;
+
+namespace Consuming;
+
+/// <summary>The checkpointed consumers' handler, resolved from DI in a new scope for every message.</summary>
+internal sealed class ConsumerHandler(Ledger ledger) : IStreamHandler<Order>
+{
+    public ValueTask HandleAsync(StreamMessage<Order> message, CancellationToken cancellationToken)
+    {
+        ledger.Record("consumer", message);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>The webhook receiver's handler (the <c>IStreamHandler&lt;Order&gt;</c> registered in DI).</summary>
+internal sealed class WebhookHandler(Ledger ledger) : IStreamHandler<Order>
+{
+    public ValueTask HandleAsync(StreamMessage<Order> message, CancellationToken cancellationToken)
+    {
+        ledger.Record("webhook", message);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>A pull-wake worker's handler: records which worker processed the message.</summary>
+internal sealed class WorkerHandler(string worker, Ledger ledger) : IStreamHandler<Order>
+{
+    public ValueTask HandleAsync(StreamMessage<Order> message, CancellationToken cancellationToken)
+    {
+        ledger.Record(worker, message);
+        return ValueTask.CompletedTask;
+    }
+}
