@@ -14,6 +14,8 @@ if grep -E 'warning (IL[23][0-9]{3}|IL[0-9]+)' artifacts/aot-sample-publish.log;
   exit 1
 fi
 
+# Webhook subscriptions on (the sample's webhook receiver listens on 127.0.0.1).
+export DS_WEBHOOKS=true
 start_reference_server
 "$out/DurableStreams.Sample.Aot" "$SERVER_URL"
 # No argument: the binary starts the embedded server in process.

@@ -8,7 +8,9 @@ using DurableStreams.Sample.Aot;
 using DurableStreams.Server;
 
 // The embedded server is AOT-compatible too, so the native binary needs nothing else to run.
-await using var embedded = args.Length == 0 ? await DurableStreamsServer.StartAsync() : null;
+await using var embedded = args.Length == 0
+    ? await DurableStreamsServer.StartAsync(new() { Subscriptions = { EnableWebhooks = true, AllowLocalhostWebhooks = true } })
+    : null;
 var baseAddress = embedded?.BaseAddress ?? new Uri(args[0].TrimEnd('/') + "/");
 Console.WriteLine($"server   {baseAddress}{(embedded is null ? "" : " (embedded, in process)")}");
 
@@ -57,6 +59,7 @@ var checks = new (string Name, bool Ok)[]
     ("shipments, live (long-poll)", (await liveShipments.WaitAsync(patience)).SequenceEqual(writtenShipments)),
     ("shipments, catch-up", (await shipments.ReadAllAsync()).SequenceEqual(writtenShipments)),
     ("orders, checkpointed consumer", await ConsumerSample.RunAsync(client, orders, writtenOrders, run).WaitAsync(patience)),
+    ("orders, webhook receiver", await WebhookSample.RunAsync(client, writtenOrders, run, patience)),
 };
 foreach (var (name, ok) in checks)
     Console.WriteLine($"{(ok ? "ok      " : "MISMATCH")} {name}");

@@ -21,8 +21,8 @@ internal sealed class SubscriptionBackgroundService(
     {
         try
         {
-            await foreach (var change in engine.Changes.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                Guard(() => engine.OnDataAdded(change));
+            await foreach (var _ in engine.ChangesQueued.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                Guard(engine.ApplyChanges);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -16,6 +16,7 @@ internal sealed partial class SubscriptionEngine
     {
         lock (_gate)
         {
+            ApplyChangesLocked();
             var key = Key(root, id);
             if (!_subscriptions.TryGetValue(key, out var sub)) return NotFound();
             if (sub.Config.IsWebhook)
@@ -44,6 +45,7 @@ internal sealed partial class SubscriptionEngine
     {
         lock (_gate)
         {
+            ApplyChangesLocked();
             var key = Key(root, id);
             _subscriptions.TryGetValue(key, out var sub);
             if (sub is not null && sub.Config.IsWebhook != callback)
@@ -72,6 +74,7 @@ internal sealed partial class SubscriptionEngine
     {
         lock (_gate)
         {
+            ApplyChangesLocked();
             var key = Key(root, id);
             _subscriptions.TryGetValue(key, out var sub);
             if (sub is { Config.IsWebhook: true }) return SubscriptionResult.Fail(SubscriptionRequests.Invalid("release is for pull-wake subscriptions"));
@@ -89,6 +92,7 @@ internal sealed partial class SubscriptionEngine
     {
         lock (_gate)
         {
+            ApplyChangesLocked();
             if (!_subscriptions.TryGetValue(delivery.Key, out var sub)) return;
             // A callback may already have finished this wake, or its lease expired: the answer is stale.
             if (sub.WakeId != delivery.WakeId || sub.Generation != delivery.Generation) return;
@@ -124,6 +128,7 @@ internal sealed partial class SubscriptionEngine
     {
         lock (_gate)
         {
+            ApplyChangesLocked();
             var now = _clock.GetUtcNow();
             var all = _recheckAll;
             _recheckAll = false;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using DurableStreams.Server.Protocol;
 using DurableStreams.Server.Storage;
@@ -48,12 +49,32 @@ internal sealed partial class SubscriptionEngine : IDisposable
         // With no subscription an append costs nothing more than this check.
         store.DataAdded = change =>
         {
-            if (Volatile.Read(ref _count) > 0) Changes.Writer.TryWrite(change);
+            if (Volatile.Read(ref _count) == 0) return;
+            _changes.Enqueue(change);
+            ChangesQueued.Writer.TryWrite(true);
         };
     }
 
-    /// <summary>Stream creations and appends, queued by the store for <see cref="OnDataAdded"/>.</summary>
-    public Channel<StreamDataAdded> Changes { get; } = Channel.CreateUnbounded<StreamDataAdded>(new() { SingleReader = true });
+    /// <summary>
+    /// Stream creations and appends in store order (queued under the store's lock). They are applied only under the
+    /// engine's lock, in that order: by the background service on <see cref="ChangesQueued"/>, and first thing by every
+    /// request, so a claim or GET right after an append already sees its link and pending work.
+    /// </summary>
+    private readonly ConcurrentQueue<StreamDataAdded> _changes = new();
+
+    /// <summary>Signals the background service that changes wait in the queue.</summary>
+    public Channel<bool> ChangesQueued { get; } = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Applies every queued stream change (background service).</summary>
+    public void ApplyChanges()
+    {
+        lock (_gate) ApplyChangesLocked();
+    }
+
+    private void ApplyChangesLocked()
+    {
+        while (_changes.TryDequeue(out var change)) OnDataAdded(change);
+    }
 
     /// <summary>Webhook POSTs to send, for the delivery loop.</summary>
     public Channel<WebhookDelivery> Deliveries { get; } = Channel.CreateUnbounded<WebhookDelivery>(new() { SingleReader = true });
@@ -73,6 +94,7 @@ internal sealed partial class SubscriptionEngine : IDisposable
         }
         lock (_gate)
         {
+            ApplyChangesLocked();
             var key = Key(root, id);
             if (_subscriptions.TryGetValue(key, out var existing))
             {
@@ -107,7 +129,10 @@ internal sealed partial class SubscriptionEngine : IDisposable
     public SubscriptionResult Get(string root, string id)
     {
         lock (_gate)
+        {
+            ApplyChangesLocked();
             return _subscriptions.TryGetValue(Key(root, id), out var sub) ? new(200, Serialize(sub)) : NotFound();
+        }
     }
 
     /// <summary>Deletes (tombstones) a subscription: its wake, tokens and cursors stop counting at once. Idempotent.</summary>
@@ -115,6 +140,7 @@ internal sealed partial class SubscriptionEngine : IDisposable
     {
         lock (_gate)
         {
+            ApplyChangesLocked();
             if (!_subscriptions.Remove(Key(root, id))) return new(204);
             Volatile.Write(ref _count, _subscriptions.Count);
             Save();
@@ -126,6 +152,7 @@ internal sealed partial class SubscriptionEngine : IDisposable
     {
         lock (_gate)
         {
+            ApplyChangesLocked();
             if (!_subscriptions.TryGetValue(Key(root, id), out var sub)) return NotFound();
             foreach (var path in paths) LinkExplicit(sub, path);
             Save();
@@ -138,6 +165,7 @@ internal sealed partial class SubscriptionEngine : IDisposable
     {
         lock (_gate)
         {
+            ApplyChangesLocked();
             if (!_subscriptions.TryGetValue(Key(root, id), out var sub)) return NotFound();
             if (sub.Links.TryGetValue(path, out var link) && link.Explicit)
             {
@@ -154,34 +182,31 @@ internal sealed partial class SubscriptionEngine : IDisposable
     /// A stream was created or appended to: matching subscriptions link it at its tail before that data (so
     /// the new data is pending), and idle subscriptions with pending work are woken.
     /// </summary>
-    public void OnDataAdded(StreamDataAdded change)
+    private void OnDataAdded(StreamDataAdded change)
     {
-        lock (_gate)
+        var now = _clock.GetUtcNow();
+        foreach (var sub in _subscriptions.Values)
         {
-            var now = _clock.GetUtcNow();
-            foreach (var sub in _subscriptions.Values)
+            if (Relative(sub, change.Path) is not { } path) continue;
+            if (sub.Links.TryGetValue(path, out var linked))
             {
-                if (Relative(sub, change.Path) is not { } path) continue;
-                if (sub.Links.TryGetValue(path, out var linked))
+                // A change of an older incarnation (queued before the link was made) changes nothing.
+                if (change.Generation < linked.StreamGeneration) continue;
+                if (change.Generation > linked.StreamGeneration)
                 {
-                    // A change of an older incarnation (queued before the link was made) changes nothing.
-                    if (change.Generation < linked.StreamGeneration) continue;
-                    if (change.Generation > linked.StreamGeneration)
-                    {
-                        // Created (again) since it was linked: its offsets start over and all of it is new.
-                        linked.StreamGeneration = change.Generation;
-                        linked.AckedOffset = change.Before;
-                        Save();
-                    }
-                }
-                else
-                {
-                    if (sub.Config.Pattern is not { } pattern || !GlobPattern.Matches(pattern, path)) continue;
-                    sub.Links[path] = new StreamLink { Path = path, Glob = true, AckedOffset = change.Before, StreamGeneration = change.Generation };
+                    // Created (again) since it was linked: its offsets start over and all of it is new.
+                    linked.StreamGeneration = change.Generation;
+                    linked.AckedOffset = change.Before;
                     Save();
                 }
-                TryWake(sub, now);
             }
+            else
+            {
+                if (sub.Config.Pattern is not { } pattern || !GlobPattern.Matches(pattern, path)) continue;
+                sub.Links[path] = new StreamLink { Path = path, Glob = true, AckedOffset = change.Before, StreamGeneration = change.Generation };
+                Save();
+            }
+            TryWake(sub, now);
         }
     }
 

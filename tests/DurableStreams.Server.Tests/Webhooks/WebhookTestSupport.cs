@@ -10,7 +10,7 @@ public sealed record TestOrder(string Id, int Amount);
 [JsonSerializable(typeof(TestOrder))]
 internal sealed partial class WebhookTestJson : JsonSerializerContext;
 
-/// <summary>Records what the typed receiver handed over; a message whose id is in <see cref="FailOn"/> throws.</summary>
+/// <summary>Records what the typed receiver handed over; a message whose id is in <see cref="FailOn"/> throws, once.</summary>
 internal sealed class RecordingOrders
 {
     public ConcurrentQueue<StreamMessage<TestOrder>> Handled { get; } = new();
@@ -28,7 +28,7 @@ internal sealed class RecordingOrderHandler(RecordingOrders record) : IStreamHan
         if (_used) throw new InvalidOperationException("A handler instance was reused across messages.");
         _used = true;
         Interlocked.Increment(ref record.Scopes);
-        if (record.FailOn.ContainsKey(message.Data.Id)) throw new InvalidOperationException("handler failure for " + message.Data.Id);
+        if (record.FailOn.TryRemove(message.Data.Id, out _)) throw new InvalidOperationException("handler failure for " + message.Data.Id);
         record.Handled.Enqueue(message);
         return ValueTask.CompletedTask;
     }

@@ -8,7 +8,7 @@ namespace DurableStreams.Tests.Integration;
 /// One reference server per test class (<c>IClassFixture</c>); tests isolate themselves by using
 /// a fresh stream path each (<see cref="NewPath"/>).
 /// </summary>
-public sealed class ReferenceServerFixture : IAsyncLifetime
+public sealed class ReferenceServerFixture : IAsyncLifetime, Subscriptions.ISubscriptionServer
 {
     private ReferenceServer? _server;
     private HttpClient? _control;

@@ -5,7 +5,7 @@ using DurableStreams.Tests.Support;
 namespace DurableStreams.Tests.Subscriptions;
 
 /// <summary>Pull-wake workers against the reference server: wakes, claims, acks, sharing, failures and a killed worker.</summary>
-public sealed class PullWakeWorkerTests(ReferenceServerFixture fixture) : IClassFixture<ReferenceServerFixture>
+public abstract class PullWakeWorkerTests(ISubscriptionServer fixture)
 {
     private static readonly TimeSpan Hang = TimeSpan.FromSeconds(60);
 

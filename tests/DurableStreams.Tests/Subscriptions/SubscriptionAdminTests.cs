@@ -6,7 +6,7 @@ using DurableStreams.Tests.Support;
 namespace DurableStreams.Tests.Subscriptions;
 
 /// <summary>Create, re-confirm, read, change and delete subscriptions on the reference server (PROTOCOL.md section 6).</summary>
-public sealed class SubscriptionAdminTests(ReferenceServerFixture fixture) : IClassFixture<ReferenceServerFixture>
+public abstract class SubscriptionAdminTests(ISubscriptionServer fixture)
 {
     [Fact]
     public async Task Create_is_201_then_an_identical_definition_is_re_confirmed_with_200_and_a_different_one_is_a_typed_409()

@@ -6,7 +6,7 @@ using DurableStreams.Tests.Support;
 namespace DurableStreams.Tests.Subscriptions;
 
 /// <summary>Claim, ack (heartbeat and done), release and fencing of a pull-wake subscription (PROTOCOL.md section 7.2).</summary>
-public sealed class SubscriptionDeliveryTests(ReferenceServerFixture fixture) : IClassFixture<ReferenceServerFixture>
+public abstract class SubscriptionDeliveryTests(ISubscriptionServer fixture)
 {
     private sealed record Setup(DurableStreamClient Client, SubscriptionClient Subscriptions, string Id, DurableStream Events, DurableStream Wake, string EventsPath);
 

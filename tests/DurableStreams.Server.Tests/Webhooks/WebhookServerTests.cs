@@ -10,8 +10,15 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DurableStreams.Server.Tests.Webhooks;
 
+/// <summary>A Durable Streams server that delivers webhook subscriptions to http://127.0.0.1.</summary>
+public interface IWebhookServerFixture
+{
+    /// <summary>The stream root, ending with a slash.</summary>
+    Uri StreamRoot { get; }
+}
+
 /// <summary>The reference server 0.3.7 with webhook subscriptions on; one per test class.</summary>
-public sealed class WebhookReferenceServerFixture : IAsyncLifetime
+public sealed class WebhookReferenceServerFixture : IWebhookServerFixture, IAsyncLifetime
 {
     private ReferenceServer? _server;
 
@@ -26,12 +33,38 @@ public sealed class WebhookReferenceServerFixture : IAsyncLifetime
     }
 }
 
-/// <summary>
-/// The receiver on Kestrel inside the test, a webhook subscription on the real reference server pointing at it: the
-/// server signs with its real key and the receiver verifies against the server's real JWKS.
-/// </summary>
+/// <summary>The embedded server (memory store) with webhooks on, localhost URLs allowed.</summary>
+public sealed class WebhookEmbeddedServerFixture : IWebhookServerFixture, IAsyncLifetime
+{
+    private DurableStreamsServer? _server;
+
+    public Uri StreamRoot => _server!.BaseAddress;
+
+    public async ValueTask InitializeAsync() => _server = await DurableStreamsServer.StartAsync(new DurableStreamsServerOptions
+    {
+        Subscriptions = { EnableWebhooks = true, AllowLocalhostWebhooks = true },
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null) await _server.DisposeAsync();
+    }
+}
+
+/// <summary>Against the reference server 0.3.7.</summary>
 public sealed class WebhookReferenceServerTests(WebhookReferenceServerFixture fixture)
-    : IClassFixture<WebhookReferenceServerFixture>, IAsyncLifetime
+    : WebhookServerTests<WebhookReferenceServerFixture>(fixture);
+
+/// <summary>Against the embedded server.</summary>
+public sealed class WebhookEmbeddedServerTests(WebhookEmbeddedServerFixture fixture)
+    : WebhookServerTests<WebhookEmbeddedServerFixture>(fixture);
+
+/// <summary>
+/// The receiver on Kestrel inside the test, a webhook subscription on a real server pointing at it: the server signs
+/// with its real key and the receiver verifies against the server's real JWKS.
+/// </summary>
+public abstract class WebhookServerTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>, IAsyncLifetime
+    where TFixture : class, IWebhookServerFixture
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly RecordingOrders _orders = new();
@@ -172,6 +205,24 @@ public sealed class WebhookReferenceServerTests(WebhookReferenceServerFixture fi
         // The wake is finished: calling back for it again is fenced.
         await Assert.ThrowsAsync<SubscriptionFencedException>(() => _subscriptions.CallbackAsync(wake.CallbackUrl!,
             wake.CallbackToken!, wake.WakeId, wake.Generation, null, done: true));
+    }
+
+    [Fact]
+    public async Task A_failing_handler_fails_the_wake_and_the_servers_redelivery_finishes_it()
+    {
+        var (subscription, stream) = await SubscribeAsync("typed");
+        _orders.FailOn["o2"] = true;
+        await stream.AppendAsync(new TestOrder("o1", 10));
+        var tail = (await stream.AppendAsync(new TestOrder("o2", 20))).Offset!.Value;
+
+        await EventuallyAsync(async () => await AckedAsync(subscription) == tail, "the redelivered wake to finish");
+
+        // The first delivery failed on o2 (500), the server retried, and every message got through, in order.
+        Assert.True(_orders.FailOn.IsEmpty);
+        var handled = _orders.Handled.Select(m => m.Data.Id).ToArray();
+        Assert.Equal(["o1", "o2"], handled.Distinct());
+        Assert.Equal("o2", handled[^1]);
+        Assert.True(_received.Count(r => r.Path == "/hooks/typed") >= 2);
     }
 
     public async ValueTask DisposeAsync()
