@@ -23,7 +23,7 @@ internal sealed class WebhookHandler(Ledger ledger) : IStreamHandler<Order>
 }
 
 /// <summary>A pull-wake worker's handler: records which worker processed the message.</summary>
-internal sealed class WorkerHandler(string worker, Ledger ledger) : IStreamHandler<Order>
+internal abstract class WorkerHandler(string worker, Ledger ledger) : IStreamHandler<Order>
 {
     public ValueTask HandleAsync(StreamMessage<Order> message, CancellationToken cancellationToken)
     {
@@ -31,3 +31,9 @@ internal sealed class WorkerHandler(string worker, Ledger ledger) : IStreamHandl
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>worker-1's handler (each hosted worker resolves its own handler type from DI).</summary>
+internal sealed class Worker1Handler(Ledger ledger) : WorkerHandler("worker-1", ledger);
+
+/// <summary>worker-2's handler.</summary>
+internal sealed class Worker2Handler(Ledger ledger) : WorkerHandler("worker-2", ledger);

@@ -31,7 +31,14 @@ Console.WriteLine($"server    {server.BaseAddress} (embedded, in process)");
 using var client = new DurableStreamClient(server.BaseAddress);
 foreach (var region in regions) await OrderStream.For(client, region).CreateAsync(ttl: TimeSpan.FromHours(1));
 
-// 2. This app: the webhook receiver and the checkpointed consumers (hosted services), on a Kestrel of its own.
+// 2. The pull-wake subscription over orders/*, for the workers. Its wake stream is an ordinary JSON stream that
+//    the application creates (§7.2).
+await client.GetStream("consuming/wakes").CreateAsync(new CreateStreamOptions { ContentType = "application/json" });
+var subscriptions = new SubscriptionClient(client);
+await subscriptions.CreateAsync("orders-workers", SubscriptionDefinition.PullWake("consuming/wakes", pattern: "orders/*"));
+
+// 3. This app, on a Kestrel of its own: the webhook receiver, two pull-wake workers sharing "orders-workers" (whoever
+//    claims a wake processes it) and a checkpointed consumer per stream, all hosted services.
 var ledger = new Ledger();
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -45,27 +52,19 @@ foreach (var region in regions)
         $"orders-consumer-{region}", sp => OrderStream.For(sp.GetRequiredService<DurableStreamClient>(), region),
         o => o.CheckpointEveryMessages = 1);
 builder.Services.AddScoped<IStreamHandler<Order>, WebhookHandler>();
+builder.Services.AddDurableStreamPullWakeWorker<Worker1Handler, Order>("worker-1", OrdersJson.Default.Order,
+    o => { o.SubscriptionId = "orders-workers"; o.WorkerName = "worker-1"; });
+builder.Services.AddDurableStreamPullWakeWorker<Worker2Handler, Order>("worker-2", OrdersJson.Default.Order,
+    o => { o.SubscriptionId = "orders-workers"; o.WorkerName = "worker-2"; });
 
 var app = builder.Build();
 app.MapDurableStreamsWebhook("/hooks/orders", OrdersJson.Default.Order, o => o.StreamRoot = server.BaseAddress);
 await app.StartAsync();
 var appAddress = new Uri(app.Urls.First());
-Console.WriteLine($"app       {appAddress} (webhook receiver and consumers)");
+Console.WriteLine($"app       {appAddress} (webhook receiver, workers, consumers)");
 
-// 3. The subscriptions: a pull-wake one for the workers, a webhook one for the receiver, both over orders/*.
-//    The wake stream is an ordinary JSON stream that the application creates (§7.2).
-await client.GetStream("consuming/wakes").CreateAsync(new CreateStreamOptions { ContentType = "application/json" });
-var subscriptions = new SubscriptionClient(client);
-await subscriptions.CreateAsync("orders-workers", SubscriptionDefinition.PullWake("consuming/wakes", pattern: "orders/*"));
+// 4. The webhook subscription over orders/*, for the receiver at this app's address.
 await subscriptions.CreateAsync("orders-webhook", SubscriptionDefinition.ForWebhook(new Uri(appAddress, "/hooks/orders"), pattern: "orders/*"));
-
-// 4. Two pull-wake workers sharing "orders-workers": whoever claims a wake processes it.
-using var stopWorkers = new CancellationTokenSource();
-var workers = Ledger.Workers.Select(name => new PullWakeWorker<Order>(subscriptions, OrdersJson.Default.Order,
-        new WorkerHandler(name, ledger),
-        new PullWakeWorkerOptions { SubscriptionId = "orders-workers", WorkerName = name },
-        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(name))
-    .RunAsync(stopWorkers.Token)).ToArray();
 
 // 5. The producer: four rounds of one order per region.
 var number = 0;
@@ -84,9 +83,7 @@ for (var round = 0; round < 4; round++)
 var deadline = DateTime.UtcNow.AddSeconds(20);
 while (!ledger.Complete && DateTime.UtcNow < deadline) await Task.Delay(50);
 
-await stopWorkers.CancelAsync();
-await Task.WhenAll(workers);
-await app.StopAsync(); // the consumers checkpoint what they finished
+await app.StopAsync(); // the workers ack and release, the consumers checkpoint what they finished
 var checkpoints = new StreamCheckpointStore(client, "consuming/checkpoints"); // read back from the stream
 foreach (var region in regions)
     Console.WriteLine($"checkpoint orders-consumer-{region} orders/{region} at {await checkpoints.LoadAsync($"orders-consumer-{region}", $"orders/{region}")}");
