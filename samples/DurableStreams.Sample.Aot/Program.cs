@@ -60,6 +60,7 @@ var checks = new (string Name, bool Ok)[]
     ("shipments, catch-up", (await shipments.ReadAllAsync()).SequenceEqual(writtenShipments)),
     ("orders, checkpointed consumer", await ConsumerSample.RunAsync(client, orders, writtenOrders, run).WaitAsync(patience)),
     ("orders, webhook receiver", await WebhookSample.RunAsync(client, writtenOrders, run, patience)),
+    ("orders, pull-wake workers", await PullWakeSample.RunAsync(client, writtenOrders, run, patience)),
 };
 foreach (var (name, ok) in checks)
     Console.WriteLine($"{(ok ? "ok      " : "MISMATCH")} {name}");

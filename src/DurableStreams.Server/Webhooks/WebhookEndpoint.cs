@@ -88,7 +88,7 @@ internal sealed class WebhookEndpoint(
     {
         if (result.Rejection == WebhookRejection.KeysUnavailable)
         {
-            WebhookLog.KeysUnavailable(logger, null, verifier.JwksUrl);
+            WebhookLog.KeysUnavailable(logger, result.Error, verifier.JwksUrl);
             await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "KEYS_UNAVAILABLE",
                 "The webhook signing keys could not be fetched.").ConfigureAwait(false);
             return;

@@ -81,7 +81,8 @@ public sealed class WebhookSignatureVerifier
         if (timestamp > now + _options.AllowedClockSkew) return new(WebhookRejection.FutureTimestamp, header.KeyId, timestamp);
 
         var lookup = await Keys.FindAsync(header.KeyId, cancellationToken).ConfigureAwait(false);
-        if (lookup.Status == KeyLookupStatus.Unavailable) return new(WebhookRejection.KeysUnavailable, header.KeyId, timestamp);
+        if (lookup.Status == KeyLookupStatus.Unavailable)
+            return new(WebhookRejection.KeysUnavailable, header.KeyId, timestamp) { Error = lookup.Error };
         if (lookup.Status == KeyLookupStatus.Unknown) return new(WebhookRejection.UnknownKey, header.KeyId, timestamp);
 
         if (!Verify(lookup.Key!, header, body.Span)) return new(WebhookRejection.BadSignature, header.KeyId, timestamp);

@@ -42,4 +42,7 @@ public readonly record struct WebhookVerificationResult(WebhookRejection Rejecti
 
     /// <summary>The signature text that the replay memory recorded (to forget it if the wake fails).</summary>
     internal string? Signature { get; init; }
+
+    /// <summary>Why the keys were unavailable, for the log.</summary>
+    internal Exception? Error { get; init; }
 }

@@ -18,19 +18,23 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
     private readonly TestSigningKey _key = new("ds_test");
     private readonly ConcurrentQueue<SubscriptionWebhookNotification> _wakes = new();
     private readonly RecordingOrders _orders = new();
+    private readonly ConcurrentQueue<(string Authorization, string Body)> _callbacks = new();
     private TestApp _app = null!;
+    private DurableStreamsServer _batched = null!;
     private HttpClient _http = null!;
     private int _jwksRequests;
     private Func<SubscriptionWebhookNotification, WebhookOutcome> _outcome = _ => WebhookOutcome.Done;
 
     public async ValueTask InitializeAsync()
     {
+        _batched = await DurableStreamsServer.StartAsync();
         var port = TestApp.FreePort();
         var address = $"http://127.0.0.1:{port}";
         _app = await TestApp.StartAsync(
             builder =>
             {
-                builder.Services.AddDurableStreamsServer();
+                // One message per read response, so that each message is a delivery of its own (exact progress acks).
+                builder.Services.AddDurableStreamsServer(o => o.MaxReadBytes = 1);
                 builder.Services.AddSingleton(_orders);
                 builder.Services.AddScoped<IStreamHandler<TestOrder>, RecordingOrderHandler>();
             },
@@ -38,6 +42,13 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
             {
                 app.UseCors();
                 app.MapDurableStreams("/v1/stream");
+                // Stands in for the server's callback endpoint: records what the typed receiver sends.
+                app.MapPost("/fake/__ds/subscriptions/sub-1/callback", async (HttpContext context) =>
+                {
+                    using var reader = new StreamReader(context.Request.Body);
+                    _callbacks.Enqueue((context.Request.Headers.Authorization.ToString(), await reader.ReadToEndAsync()));
+                    return Results.Text("""{"ok":true,"next_wake":false}""", "application/json");
+                });
                 app.MapGet("/keys/jwks.json", (HttpContext context) =>
                 {
                     Interlocked.Increment(ref _jwksRequests);
@@ -65,6 +76,12 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
                     o.SubscriptionIds.Add("sub-1");
                 });
                 app.MapDurableStreamsWebhook("/hooks/orders", WebhookTestJson.Default.TestOrder, Configure);
+                // The same over a server with whole-stream read responses (a delivery can reach past a wake's tail).
+                app.MapDurableStreamsWebhook("/hooks/orders-batched", WebhookTestJson.Default.TestOrder, o =>
+                {
+                    Configure(o);
+                    o.StreamRoot = _batched.BaseAddress;
+                });
             },
             port);
         _http = new HttpClient { BaseAddress = _app.Address };
@@ -72,7 +89,7 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
 
     private string Url(string path) => new Uri(_app.Address, path).AbsoluteUri;
 
-    private string Callback => Url("v1/stream/__ds/subscriptions/sub-1/callback");
+    private string Callback => Url("fake/__ds/subscriptions/sub-1/callback");
 
     private byte[] SimpleWake(string wakeId = "w_1") => SignedRequests.Wake("sub-1", wakeId, 3,
         SignedRequests.Stream("orders/eu", "-1", "0000000000000000_0000000000000010"), Callback);
@@ -209,7 +226,7 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
         using var client = new DurableStreamClient(new Uri(_app.Address, "v1/stream/"));
         var stream = new DurableStream<TestOrder>(client.GetStream("orders/us", "application/json"), WebhookTestJson.Default.TestOrder);
         await stream.CreateAsync();
-        await stream.AppendAsync(new TestOrder("x", 1));
+        var first = await stream.AppendAsync(new TestOrder("x", 1));
         var tail = await stream.AppendAsync(new TestOrder("y", 2));
         _orders.FailOn["y"] = true;
 
@@ -217,12 +234,47 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
         using var response = await SendAsync("hooks/orders", body, _key.Sign(DateTimeOffset.UtcNow, body));
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal(["x"], _orders.Handled.Select(m => m.Data.Id));
+
+        // "x" was a delivery of its own and finished: it is acked (without done) so the redelivery starts at "y".
+        var (authorization, callback) = Assert.Single(_callbacks);
+        Assert.Equal("Bearer tok.sig", authorization);
+        var sent = System.Text.Json.JsonDocument.Parse(callback).RootElement;
+        Assert.Equal("w_8", sent.GetProperty("wake_id").GetString());
+        Assert.Equal(8, sent.GetProperty("generation").GetInt64());
+        Assert.False(sent.TryGetProperty("done", out var done) && done.GetBoolean());
+        var ack = Assert.Single(sent.GetProperty("acks").EnumerateArray().ToArray());
+        Assert.Equal(("orders/us", first.Offset!.Value.Value), (ack.GetProperty("stream").GetString(), ack.GetProperty("offset").GetString()));
+    }
+
+    [Fact]
+    public async Task A_read_past_the_wakes_tail_is_acked_where_it_got_to_through_the_callback()
+    {
+        using var client = new DurableStreamClient(_batched.BaseAddress);
+        var stream = new DurableStream<TestOrder>(client.GetStream("orders/late", "application/json"), WebhookTestJson.Default.TestOrder);
+        await stream.CreateAsync();
+        var wakeTail = await stream.AppendAsync(new TestOrder("p", 1));
+        // Appended after the wake was issued, delivered together with "p": a single response carries both.
+        var realTail = await stream.AppendAsync(new TestOrder("q", 2));
+
+        var body = SignedRequests.Wake("sub-1", "w_9", 9, SignedRequests.Stream("orders/late", "-1", wakeTail.Offset!.Value.Value), Callback);
+        using var response = await SendAsync("hooks/orders-batched", body, _key.Sign(DateTimeOffset.UtcNow, body));
+
+        // Both handled; a synchronous done would ack only "p" and "q" would come again, so the receiver called back.
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(["p", "q"], _orders.Handled.Select(m => m.Data.Id));
+        var (authorization, callback) = Assert.Single(_callbacks);
+        Assert.Equal("Bearer tok.sig", authorization);
+        var sent = System.Text.Json.JsonDocument.Parse(callback).RootElement;
+        Assert.True(sent.GetProperty("done").GetBoolean());
+        var ack = Assert.Single(sent.GetProperty("acks").EnumerateArray().ToArray());
+        Assert.Equal(realTail.Offset!.Value.Value, ack.GetProperty("offset").GetString());
     }
 
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
         await _app.DisposeAsync();
+        await _batched.DisposeAsync();
         _key.Dispose();
     }
 }
