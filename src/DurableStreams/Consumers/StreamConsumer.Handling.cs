@@ -12,19 +12,23 @@ public sealed partial class StreamConsumer<T>
         {
             var current = message with { Attempt = attempt };
             Exception failure;
+            var span = ConsumerTelemetry.Start(Name, _stream.Url, message.Position, attempt, out var started);
             try
             {
                 await _handler.HandleAsync(current, handlerToken).ConfigureAwait(false);
+                ConsumerTelemetry.Stop(span, started, Name, _stream.Url, null);
                 return true;
             }
-            catch (Exception) when (handlerToken.IsCancellationRequested)
+            catch (Exception ex) when (handlerToken.IsCancellationRequested)
             {
                 // Cancelled on shutdown (whatever it threw then): unfinished, not failed; handled again on resume.
+                ConsumerTelemetry.Stop(span, started, Name, _stream.Url, ex);
                 ConsumerLog.HandlerCancelled(_logger, Name, StreamName, message.Position.ToString());
                 return false;
             }
             catch (Exception ex)
             {
+                ConsumerTelemetry.Stop(span, started, Name, _stream.Url, ex);
                 failure = ex;
             }
 
