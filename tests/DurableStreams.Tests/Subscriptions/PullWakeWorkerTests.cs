@@ -142,6 +142,68 @@ public abstract class PullWakeWorkerTests(ISubscriptionServer fixture)
         Assert.Equal((await events.HeadAsync()).Offset, acked);
     }
 
+    [Fact]
+    public async Task The_heartbeat_keeps_the_lease_through_a_handler_that_runs_longer_than_the_lease()
+    {
+        using var client = fixture.CreateClient();
+        var setup = await SubscriptionSetup.CreateAsync(client, leaseTtlMs: 2000);
+        var events = await client.CreateStreamAsync(setup.Events("a"), new CreateStreamOptions { ContentType = "application/json" });
+        for (var i = 0; i < 3; i++) await events.AppendJsonAsync(new Numbered(i), TestJsonContext.Default.Numbered);
+        var subscriptions = new SubscriptionClient(client);
+        var intruders = new List<Exception>();
+        var recorder = new Recorder(3);
+        var worker = new PullWakeWorker<Numbered>(subscriptions, TestJsonContext.Default.Numbered,
+            new RecordingHandler("slow", recorder, async (message, token) =>
+            {
+                if (message.Data.N != 0) return;
+                for (var round = 0; round < 2; round++)
+                {
+                    await Task.Delay(2500, token); // past the lease length each time
+                    intruders.Add(await Assert.ThrowsAnyAsync<SubscriptionException>(() => subscriptions.ClaimAsync(setup.Id, "intruder")));
+                }
+            }), setup.Options("slow"));
+
+        var outcome = await worker.ProcessOnceAsync().WaitAsync(Hang);
+
+        Assert.Equal(PullWakeOutcome.Completed, outcome);
+        Assert.All(intruders, e => Assert.Equal("slow", Assert.IsType<SubscriptionAlreadyClaimedException>(e).CurrentHolder));
+        Assert.Equal(2, intruders.Count);
+        Assert.Equal([0, 1, 2], recorder.Handled.Select(h => h.N));
+    }
+
+    [Fact]
+    public async Task Stopping_a_worker_mid_wake_cancels_the_handler_and_releases_the_lease_for_the_next_worker()
+    {
+        using var client = fixture.CreateClient();
+        var setup = await SubscriptionSetup.CreateAsync(client, leaseTtlMs: 60_000);
+        var events = await client.CreateStreamAsync(setup.Events("a"), new CreateStreamOptions { ContentType = "application/json" });
+        for (var i = 0; i < 10; i++) await events.AppendJsonAsync(new Numbered(i), TestJsonContext.Default.Numbered);
+        var recorder = new Recorder(10);
+        using var stop = new CancellationTokenSource();
+        var handlerCancelled = false;
+        var first = new PullWakeWorker<Numbered>(new SubscriptionClient(client), TestJsonContext.Default.Numbered,
+            new RecordingHandler("first", recorder, async (message, token) =>
+            {
+                if (message.Data.N != 5) return;
+                await stop.CancelAsync(); // shutdown while this message is in flight
+                try { await Task.Delay(Timeout.Infinite, token); }
+                catch (OperationCanceledException) { handlerCancelled = true; throw; }
+            }), setup.Options("first"));
+
+        var outcome = await first.ProcessOnceAsync(stop.Token).WaitAsync(Hang);
+        // The lease lasts a minute: only a release lets the next worker in now.
+        var second = new PullWakeWorker<Numbered>(new SubscriptionClient(client), TestJsonContext.Default.Numbered,
+            new RecordingHandler("second", recorder), setup.Options("second"));
+        var next = await second.ProcessOnceAsync().WaitAsync(Hang);
+
+        Assert.Equal(PullWakeOutcome.Stopped, outcome);
+        Assert.True(handlerCancelled);
+        Assert.Equal(PullWakeOutcome.Completed, next);
+        Assert.DoesNotContain(recorder.Handled, h => h.Worker == "first" && h.N >= 5);
+        Assert.Equal(Enumerable.Range(0, 10), recorder.Handled.Select(h => h.N).Distinct().Order());
+        Assert.Contains(recorder.Handled, h => h.Worker == "second" && h.N == 5);
+    }
+
     private static async Task<Subscription> WaitForAckedAsync(SubscriptionClient subscriptions, string id, IReadOnlyList<DurableStream> streams)
     {
         // The done-ack lands just after the last handler returns: wait (bounded) until every cursor is at its tail.
