@@ -57,7 +57,8 @@ public sealed partial class DurableStream : IAsyncDisposable
             throw new ArgumentException("Set either Ttl or ExpiresAt, not both.", nameof(options));
         ResumeSkip.RefuseInFork(options.ForkFrom?.Offset, nameof(options));
 
-        var contentType = options.ContentType ?? (options.ForkFrom is null ? ProtocolNames.OctetStream : null);
+        // A handle made with a content type creates the stream with it; a fork inherits its source's unless told.
+        var contentType = options.ContentType ?? (options.ForkFrom is null ? _contentType ?? ProtocolNames.OctetStream : null);
         var request = new StreamRequest
         {
             Method = HttpMethod.Put,

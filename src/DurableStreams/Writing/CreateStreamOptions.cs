@@ -3,7 +3,7 @@ namespace DurableStreams;
 /// <summary>Options of a create (PUT) request.</summary>
 public sealed class CreateStreamOptions
 {
-    /// <summary>The stream's content type. Default <c>application/octet-stream</c>; a fork inherits its source's when unset.</summary>
+    /// <summary>The stream's content type. Default: the handle's <see cref="DurableStream.ContentType"/> when it was given one, else <c>application/octet-stream</c>; a fork inherits its source's when unset.</summary>
     public string? ContentType { get; set; }
 
     /// <summary>Sliding time-to-live (whole seconds). Exclusive with <see cref="ExpiresAt"/>.</summary>

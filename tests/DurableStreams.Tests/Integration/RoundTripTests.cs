@@ -29,6 +29,22 @@ public sealed class RoundTripTests(ReferenceServerFixture fixture) : IClassFixtu
         Assert.True(response.StreamClosed);
     }
 
+    [Fact]
+    public async Task A_handle_made_with_a_content_type_creates_the_stream_with_it()
+    {
+        using var client = fixture.CreateClient();
+        var path = ReferenceServerFixture.NewPath("handle-json");
+        var created = await client.GetStream(path, "application/json").CreateAsync();
+
+        Assert.True(created.Created);
+        var head = await client.GetStream(path).HeadAsync();
+        Assert.StartsWith("application/json", head.ContentType);
+        // Explicit options still win over the handle's content type.
+        var explicitPath = ReferenceServerFixture.NewPath("handle-text");
+        await client.GetStream(explicitPath, "application/json").CreateAsync(new CreateStreamOptions { ContentType = "text/plain" });
+        Assert.StartsWith("text/plain", (await client.GetStream(explicitPath).HeadAsync()).ContentType);
+    }
+
     [Theory]
     [InlineData(LiveMode.Off)]
     [InlineData(LiveMode.Sse)]
