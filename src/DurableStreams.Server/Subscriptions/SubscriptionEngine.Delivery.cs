@@ -27,7 +27,11 @@ internal sealed partial class SubscriptionEngine
                 return new(409, SubscriptionJson.Error("ALREADY_CLAIMED", "Another worker holds the lease", holder, sub.Generation));
             var snapshot = BuildSnapshot(sub);
             if (!snapshot.Exists(stream => stream.HasPending))
+            {
+                // An unclaimed wake whose work went away (a deleted stream) must not block the next one.
+                sub.ClearWake();
                 return SubscriptionResult.Fail(new(409, "NO_PENDING_WORK", "Subscription has no pending work"));
+            }
             if (sub.WakeId is null) StartGeneration(sub);
             sub.Snapshot = snapshot;
             sub.Holder = string.IsNullOrEmpty(worker) ? "anonymous" : worker;

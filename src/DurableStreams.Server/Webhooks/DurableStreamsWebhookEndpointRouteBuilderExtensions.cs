@@ -33,6 +33,24 @@ public static class DurableStreamsWebhookEndpointRouteBuilderExtensions
     }
 
     /// <summary>
+    /// As <see cref="MapDurableStreamsWebhook(IEndpointRouteBuilder, string, Func{SubscriptionWebhookNotification, CancellationToken, ValueTask{WebhookOutcome}}, Action{DurableStreamsWebhookOptions})"/>,
+    /// with the request's services (its DI scope) handed to <paramref name="handler"/> for scoped dependencies.
+    /// </summary>
+    /// <param name="endpoints">The app's endpoints.</param>
+    /// <param name="pattern">The route: the subscription's <c>webhook.url</c>.</param>
+    /// <param name="handler">Processes one wake, with the request's <see cref="IServiceProvider"/>.</param>
+    /// <param name="configure">Sets at least <see cref="DurableStreamsWebhookOptions.StreamRoot"/> (or the JWKS URL).</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    public static IEndpointConventionBuilder MapDurableStreamsWebhook(this IEndpointRouteBuilder endpoints, string pattern,
+        Func<SubscriptionWebhookNotification, IServiceProvider, CancellationToken, ValueTask<WebhookOutcome>> handler,
+        Action<DurableStreamsWebhookOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Map(endpoints, pattern, configure, (_, _) => (wake, context, ct) => handler(wake, context.RequestServices, ct),
+            "Durable Streams webhook");
+    }
+
+    /// <summary>
     /// Receives wake notifications at <paramref name="pattern"/> (POST) for a subscription whose streams carry
     /// <typeparamref name="T"/> messages: after the signature verifies, every woken stream is read from its acked
     /// offset to the wake's tail offset and each message goes, in order, to the <see cref="IStreamHandler{T}"/>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
 using DurableStreams.Consumers;
 using DurableStreams.Extensions.Hosting.Tests.HealthChecks;
+using DurableStreams.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,11 +26,11 @@ public sealed class HostedConsumerTests(ReferenceServerFixture fixture) : IClass
     private static readonly TimeSpan Hang = TimeSpan.FromSeconds(30);
 
     private IHost Build(string tenant, ICheckpointStore store, Received received, Action<IServiceCollection>? more = null,
-        Action<StreamConsumerOptions>? configure = null)
+        Action<StreamConsumerOptions>? configure = null, Uri? streamBase = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddDurableStreams(o => o.BaseAddress = fixture.StreamBase);
+        builder.Services.AddDurableStreams(o => o.BaseAddress = streamBase ?? fixture.StreamBase);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(received);
         builder.Services.AddScoped<ScopeProbe>();
@@ -47,17 +48,22 @@ public sealed class HostedConsumerTests(ReferenceServerFixture fixture) : IClass
         return builder.Build();
     }
 
-    [Fact]
-    public async Task Runs_a_handler_from_DI_in_a_scope_per_message_and_resumes_after_a_host_restart()
+    [Theory]
+    [InlineData("reference")]
+    [InlineData("embedded")]
+    public async Task Runs_a_handler_from_DI_in_a_scope_per_message_and_resumes_after_a_host_restart(string server)
     {
+        await using var embedded = server == "embedded" ? await DurableStreamsServer.StartAsync() : null;
+        var streamBase = embedded?.BaseAddress ?? fixture.StreamBase;
         var tenant = ReferenceServerFixture.NewPath("t");
-        using var client = new DurableStreamClient(fixture.StreamBase);
+        using var client = new DurableStreamClient(streamBase);
         var orders = HostedOrderStream.For(client, tenant);
         await orders.CreateAsync();
-        var store = new InMemoryCheckpointStore();
+        // Checkpoints in a stream on the same server: the consumer needs nothing else.
+        var store = new StreamCheckpointStore(client, ReferenceServerFixture.NewPath("checkpoints"));
 
         var received = new Received();
-        using (var host = Build(tenant, store, received))
+        using (var host = Build(tenant, store, received, streamBase: streamBase))
         {
             await host.StartAsync();
             await orders.AppendManyAsync([new(1, "tea"), new(2, "cake"), new(3, "jam")]);
@@ -70,7 +76,7 @@ public sealed class HostedConsumerTests(ReferenceServerFixture fixture) : IClass
         Assert.Equal(received.Messages[^1].Position, await store.LoadAsync("billing", received.Messages[0].Stream));
 
         var again = new Received();
-        using (var host = Build(tenant, store, again))
+        using (var host = Build(tenant, store, again, streamBase: streamBase))
         {
             await host.StartAsync();
             await orders.AppendAsync(new HostedOrder(4, "bread"));

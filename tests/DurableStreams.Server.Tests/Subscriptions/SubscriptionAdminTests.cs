@@ -108,4 +108,24 @@ public sealed class SubscriptionAdminTests
         using var unauthenticated = await host.SendAsync(HttpMethod.Post, "__ds/subscriptions/s1/ack", Ack(stream.GetProperty("tail_offset").GetString()!));
         Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
     }
+
+    [Fact]
+    public async Task An_unclaimed_wake_whose_stream_was_deleted_does_not_block_the_next_wake()
+    {
+        await using var host = await SubscriptionTestHost.StartAsync();
+        await host.CreateJsonStreamAsync("wake/pool");
+        await host.JsonAsync(HttpMethod.Put, "__ds/subscriptions/s1", """{"type":"pull-wake","pattern":"events/*","wake_stream":"wake/pool"}""", expected: HttpStatusCode.Created);
+        await host.CreateJsonStreamAsync("events/a", """{"n":1}""");
+        await host.JsonAsync(HttpMethod.Get, "__ds/subscriptions/s1"); // a request applies the queued stream changes
+        Assert.Equal(1, (await host.ReadJsonAsync("wake/pool")).GetArrayLength());
+        using (var delete = await host.SendAsync(HttpMethod.Delete, "events/a")) Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        await host.JsonAsync(HttpMethod.Post, "__ds/subscriptions/s1/claim", """{"worker":"w1"}""", expected: HttpStatusCode.Conflict);
+
+        await host.CreateJsonStreamAsync("events/b", """{"n":1}""");
+        await host.JsonAsync(HttpMethod.Get, "__ds/subscriptions/s1");
+        var wakes = await host.ReadJsonAsync("wake/pool");
+        Assert.Equal(2, wakes.GetArrayLength());
+        Assert.Equal("events/b", wakes[1].GetProperty("stream").GetString());
+        Assert.Equal(2, wakes[1].GetProperty("generation").GetInt64());
+    }
 }

@@ -19,6 +19,7 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
     private readonly ConcurrentQueue<SubscriptionWebhookNotification> _wakes = new();
     private readonly RecordingOrders _orders = new();
     private readonly ConcurrentQueue<(string Authorization, string Body)> _callbacks = new();
+    private readonly ConcurrentQueue<IStreamHandler<TestOrder>> _scopedHandlers = new();
     private TestApp _app = null!;
     private DurableStreamsServer _batched = null!;
     private HttpClient _http = null!;
@@ -75,6 +76,14 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
                     o.MaxBodyBytes = 600;
                     o.SubscriptionIds.Add("sub-1");
                 });
+                app.MapDurableStreamsWebhook("/hooks/scoped", (wake, services, _) =>
+                {
+                    // The request's scope: a scoped service resolves, and it is the one of this request.
+                    var handler = services.GetRequiredService<IStreamHandler<TestOrder>>();
+                    _scopedHandlers.Enqueue(handler);
+                    _wakes.Enqueue(wake);
+                    return ValueTask.FromResult(WebhookOutcome.Done);
+                }, Configure);
                 app.MapDurableStreamsWebhook("/hooks/orders", WebhookTestJson.Default.TestOrder, Configure);
                 // The same over a server with whole-stream read responses (a delivery can reach past a wake's tail).
                 app.MapDurableStreamsWebhook("/hooks/orders-batched", WebhookTestJson.Default.TestOrder, o =>
@@ -141,6 +150,21 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
             Assert.Contains("Replayed", await replay.Content.ReadAsStringAsync());
         }
         Assert.Single(_wakes);
+    }
+
+    [Fact]
+    public async Task A_raw_handler_can_take_the_requests_services()
+    {
+        foreach (var wakeId in new[] { "w_s1", "w_s2" })
+        {
+            var body = SimpleWake(wakeId);
+            using var response = await SendAsync("hooks/scoped", body, _key.Sign(DateTimeOffset.UtcNow, body));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.Equal(["w_s1", "w_s2"], _wakes.Select(w => w.WakeId));
+        var handlers = _scopedHandlers.ToArray();
+        Assert.Equal(2, handlers.Length);
+        Assert.NotSame(handlers[0], handlers[1]);
     }
 
     [Fact]
