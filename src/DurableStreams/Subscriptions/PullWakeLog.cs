@@ -44,4 +44,8 @@ internal static partial class PullWakeLog
     [LoggerMessage(EventId = 410, EventName = "WakeStreamEnded", Level = LogLevel.Warning,
         Message = "Wake stream {WakeStream} is closed; only the idle claim interval wakes this worker now")]
     public static partial void WakeStreamEnded(ILogger logger, string wakeStream);
+
+    [LoggerMessage(EventId = 411, EventName = "ClaimFailed", Level = LogLevel.Warning,
+        Message = "Worker {Worker} could not claim subscription {SubscriptionId}; trying again in {DelayMs} ms")]
+    public static partial void ClaimFailed(ILogger logger, string worker, string subscriptionId, double delayMs, Exception exception);
 }

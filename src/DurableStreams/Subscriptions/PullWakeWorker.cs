@@ -72,7 +72,18 @@ public sealed partial class PullWakeWorker<T>
                 PullWakeOutcome outcome;
                 do
                 {
-                    outcome = await ProcessOnceAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        outcome = await ProcessOnceAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (DurableStreamException ex)
+                    {
+                        // The claim itself failed (server unreachable after retries, subscription deleted): keep the
+                        // worker alive and try again later rather than end the host.
+                        PullWakeLog.ClaimFailed(_logger, WorkerName, _options.SubscriptionId, _options.FailureBackoff.TotalMilliseconds, ex);
+                        outcome = PullWakeOutcome.Failed;
+                        wakes.Writer.TryWrite(true); // the wake it answered is still pending: claim again after the backoff
+                    }
                     if (outcome == PullWakeOutcome.Failed)
                         await Task.Delay(_options.FailureBackoff, _time, cancellationToken).ConfigureAwait(false);
                 }

@@ -204,6 +204,32 @@ public abstract class PullWakeWorkerTests(ISubscriptionServer fixture)
         Assert.Contains(recorder.Handled, h => h.Worker == "second" && h.N == 5);
     }
 
+    [Fact]
+    public async Task A_claim_that_fails_for_good_is_logged_and_the_running_worker_keeps_trying()
+    {
+        using var client = fixture.CreateClient();
+        var setup = await SubscriptionSetup.CreateAsync(client, 30_000);
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger();
+        var options = setup.Options("w1");
+        options.SubscriptionId = ReferenceServerFixture.NewPath("missing"); // never created: every claim is a 404
+        options.WakeStream = setup.WakeStream;
+        var worker = new PullWakeWorker<Numbered>(new SubscriptionClient(client), TestJsonContext.Default.Numbered,
+            new RecordingHandler("w1", new Recorder(1)), options, logger);
+        using var stop = new CancellationTokenSource();
+
+        var run = worker.RunAsync(stop.Token);
+        await Task.Run(async () =>
+        {
+            while (logger.Collector.GetSnapshot().Count(r => r.Id.Id == 411) < 2) await Task.Delay(20);
+        }).WaitAsync(Hang); // two failed claims, a FailureBackoff apart
+        var stillRunning = !run.IsCompleted;
+        await stop.CancelAsync();
+        await run.WaitAsync(Hang);
+
+        Assert.True(stillRunning);
+        Assert.IsType<SubscriptionNotFoundException>(logger.Collector.GetSnapshot().First(r => r.Id.Id == 411).Exception);
+    }
+
     private static async Task<Subscription> WaitForAckedAsync(SubscriptionClient subscriptions, string id, IReadOnlyList<DurableStream> streams)
     {
         // The done-ack lands just after the last handler returns: wait (bounded) until every cursor is at its tail.
