@@ -77,4 +77,9 @@ public enum DurableStreamErrorCode
     InvalidAck,
     /// <summary>A wake's bearer token was missing, invalid or expired (401 <c>TOKEN_INVALID</c>, <c>TOKEN_EXPIRED</c>).</summary>
     LeaseTokenRejected,
+    /// <summary>
+    /// A State Protocol message was rejected and not applied (<see cref="DurableStreams.State.StateProtocolException"/>;
+    /// its <see cref="DurableStreams.State.StateProtocolException.Reason"/> says why).
+    /// </summary>
+    StateMessageRejected,
 }

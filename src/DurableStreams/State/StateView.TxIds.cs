@@ -1,0 +1,62 @@
+namespace DurableStreams.State;
+
+public sealed partial class StateView
+{
+    // Guarded by _gate.
+    private readonly HashSet<string> _appliedTxIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<TaskCompletionSource>> _txIdWaiters = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether a change carrying this transaction id is visible in the view (applied outside a snapshot, or in a
+    /// snapshot that has ended). Stays true after a <c>reset</c>.
+    /// </summary>
+    public bool HasAppliedTxId(string txid)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(txid);
+        lock (_gate)
+            return _appliedTxIds.Contains(txid);
+    }
+
+    /// <summary>Completes when a change carrying <paramref name="txid"/> is visible in the view (at once if it already is).</summary>
+    /// <exception cref="TimeoutException">It did not become visible within <paramref name="timeout"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    public async Task AwaitTxIdAsync(string txid, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(txid);
+        TaskCompletionSource waiter;
+        lock (_gate)
+        {
+            if (_appliedTxIds.Contains(txid))
+                return;
+            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!_txIdWaiters.TryGetValue(txid, out var list))
+                _txIdWaiters[txid] = list = [];
+            list.Add(waiter);
+        }
+        try
+        {
+            await waiter.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"Transaction '{txid}' was not applied within {timeout}.", e);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (_txIdWaiters.TryGetValue(txid, out var list) && list.Remove(waiter) && list.Count == 0)
+                    _txIdWaiters.Remove(txid);
+            }
+        }
+    }
+
+    // Called under _gate.
+    private void MarkApplied(string txid)
+    {
+        if (!_appliedTxIds.Add(txid) || !_txIdWaiters.Remove(txid, out var waiters))
+            return;
+        foreach (var waiter in waiters)
+            waiter.TrySetResult();
+    }
+}
