@@ -30,12 +30,19 @@ public static class PullWakeWorkerServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="name">The worker registration's name: the name of its <see cref="PullWakeWorkerOptions"/>, and the subscription id unless <paramref name="configure"/> sets another.</param>
     /// <param name="typeInfo">Source-generated metadata of <typeparamref name="T"/>.</param>
-    /// <param name="configure">Sets the options.</param>
+    /// <param name="configure">
+    /// Sets the options. An <see cref="IDeadLetterHandler{T}"/> registered in DI (resolved in a new scope for each
+    /// message) receives the messages skipped under <see cref="HandlerFailurePolicy.Skip"/>.
+    /// </param>
     /// <param name="subscriptions">
     /// The subscription APIs to use; by default a <see cref="SubscriptionClient"/> over the <see cref="DurableStreamClient"/>
     /// in DI (<c>AddDurableStreams</c>), whose base address is then the stream root.
     /// </param>
     /// <returns>The options builder, to bind configuration or add validation; the worker validates its options when it is created.</returns>
+    /// <remarks>
+    /// A <see cref="PullWakeWorkerException"/> (policy <see cref="HandlerFailurePolicy.Stop"/>) or an
+    /// <see cref="InvalidWakeStreamException"/> at start ends the service, and by default the host with it.
+    /// </remarks>
     public static OptionsBuilder<PullWakeWorkerOptions> AddDurableStreamPullWakeWorker<
         [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, T>(
         this IServiceCollection services, string name, JsonTypeInfo<T> typeInfo,
@@ -55,8 +62,12 @@ public static class PullWakeWorkerServiceCollectionExtensions
             var workerOptions = provider.GetRequiredService<IOptionsMonitor<PullWakeWorkerOptions>>().Get(name);
             var client = subscriptions?.Invoke(provider) ?? new SubscriptionClient(provider.GetRequiredService<DurableStreamClient>());
             var logger = provider.GetService<ILoggerFactory>()?.CreateLogger("DurableStreams.Subscriptions.PullWakeWorker") ?? NullLogger.Instance;
-            var handler = new ScopedStreamHandler<THandler, T>(provider.GetRequiredService<IServiceScopeFactory>());
-            return new PullWakeWorkerService<T>(new PullWakeWorker<T>(client, typeInfo, handler, workerOptions, logger));
+            var scopes = provider.GetRequiredService<IServiceScopeFactory>();
+            var handler = new ScopedStreamHandler<THandler, T>(scopes);
+            var deadLetter = provider.GetRequiredService<IServiceProviderIsService>().IsService(typeof(IDeadLetterHandler<T>))
+                ? new ScopedDeadLetterHandler<T>(scopes)
+                : null;
+            return new PullWakeWorkerService<T>(new PullWakeWorker<T>(client, typeInfo, handler, workerOptions, logger, deadLetter));
         });
         return options;
     }

@@ -48,4 +48,20 @@ internal static partial class PullWakeLog
     [LoggerMessage(EventId = 411, EventName = "ClaimFailed", Level = LogLevel.Warning,
         Message = "Worker {Worker} could not claim subscription {SubscriptionId}; trying again in {DelayMs} ms")]
     public static partial void ClaimFailed(ILogger logger, string worker, string subscriptionId, double delayMs, Exception exception);
+
+    [LoggerMessage(EventId = 412, EventName = "WakeMessageSkipped", Level = LogLevel.Error,
+        Message = "Worker {Worker}: handler failed the message before {Position} of {Stream} {Attempts} times; skipping it (subscription {SubscriptionId})")]
+    public static partial void MessageSkipped(ILogger logger, string worker, string subscriptionId, string stream, string position, int attempts, Exception exception);
+
+    [LoggerMessage(EventId = 413, EventName = "WakeDeadLetterFailed", Level = LogLevel.Error,
+        Message = "Worker {Worker}: the dead-letter handler failed for the message before {Position} of {Stream}; it is not skipped, the wake is released")]
+    public static partial void DeadLetterFailed(ILogger logger, string worker, string stream, string position, Exception exception);
+
+    [LoggerMessage(EventId = 414, EventName = "WorkerStopped", Level = LogLevel.Error,
+        Message = "Worker {Worker} stopped: the message before {Position} of {Stream} failed {Attempts} times; progress acked, lease of subscription {SubscriptionId} released, the message stays unacked")]
+    public static partial void WorkerStopped(ILogger logger, string worker, string subscriptionId, string stream, string position, int attempts, Exception exception);
+
+    [LoggerMessage(EventId = 415, EventName = "WakeStreamInvalid", Level = LogLevel.Error,
+        Message = "Worker {Worker} cannot start: wake stream {WakeStream} is not usable ({Problem})")]
+    public static partial void WakeStreamInvalid(ILogger logger, string worker, string wakeStream, string problem);
 }

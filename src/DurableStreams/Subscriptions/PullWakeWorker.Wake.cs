@@ -9,6 +9,10 @@ public sealed partial class PullWakeWorker<T>
     /// acked offset to its current tail. <see cref="RunAsync"/> calls this on each wake; call it directly to drive a
     /// worker yourself (for example from a scheduled job).
     /// </summary>
+    /// <exception cref="PullWakeWorkerException">
+    /// The handler failed a message <see cref="PullWakeWorkerOptions.MaxAttempts"/> times under
+    /// <see cref="HandlerFailurePolicy.Stop"/>; what finished before it was acked and the lease released.
+    /// </exception>
     public async Task<PullWakeOutcome> ProcessOnceAsync(CancellationToken cancellationToken = default)
     {
         var sentAt = _time.GetTimestamp();
@@ -58,6 +62,13 @@ public sealed partial class PullWakeWorker<T>
                 await lease.AckAndReleaseAsync(_options.ShutdownTimeout).ConfigureAwait(false);
                 return PullWakeOutcome.Stopped;
             }
+            catch (HandlerStop stop)
+            {
+                // Policy Stop: keep what is done, hand the lease back with the failed message unacked, then end.
+                await lease.StopHeartbeatAsync().ConfigureAwait(false);
+                await lease.AckAndReleaseAsync(_options.ShutdownTimeout).ConfigureAwait(false);
+                throw Stopped(stop, lease);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // A handler that kept failing, or a stream that could not be read: keep what is done, hand the rest back.
@@ -85,7 +96,7 @@ public sealed partial class PullWakeWorker<T>
             await using var response = await _subscriptions.Client.StreamAsync(_subscriptions.StreamUrl(stream.Path).AbsoluteUri, read, cancellationToken).ConfigureAwait(false);
             await foreach (var item in response.ReadEventsAsync(_typeInfo, cancellationToken).ConfigureAwait(false))
             {
-                await HandleAsync(new StreamMessage<T>(item.Data, stream.Path, item.Position, 1), lease, cancellationToken).ConfigureAwait(false);
+                await HandleAsync(new StreamMessage<T>(item.Data, stream.Path, item.Position, 1), stream, lease, cancellationToken).ConfigureAwait(false);
                 lease.Advance(stream.Path, item.Position);
                 count++;
             }
@@ -97,28 +108,5 @@ public sealed partial class PullWakeWorker<T>
             PullWakeLog.StreamSkipped(_logger, stream.Path, _options.SubscriptionId, ex.Code);
         }
         return count;
-    }
-
-    private async Task HandleAsync(StreamMessage<T> message, WakeLease lease, CancellationToken cancellationToken)
-    {
-        var delay = _options.RetryDelay;
-        for (var attempt = 1; ; attempt++)
-        {
-            // A lease past its deadline may already be someone else's: hand nothing more over.
-            if (lease.CheckExpired()) cancellationToken.ThrowIfCancellationRequested();
-            lease.LostToken.ThrowIfCancellationRequested();
-            try
-            {
-                await _handler.HandleAsync(message with { Attempt = attempt }, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                if (attempt >= _options.MaxAttempts) throw;
-                PullWakeLog.HandlerRetrying(_logger, message.Stream, message.Position.ToString(), attempt, delay.TotalMilliseconds, ex);
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                delay += delay;
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using DurableStreams.Consumers;
+using DurableStreams.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,6 +21,7 @@ public sealed partial class PullWakeWorker<T>
     private readonly SubscriptionClient _subscriptions;
     private readonly JsonTypeInfo<T> _typeInfo;
     private readonly IStreamHandler<T> _handler;
+    private readonly IDeadLetterHandler<T>? _deadLetter;
     private readonly PullWakeWorkerOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -30,8 +32,12 @@ public sealed partial class PullWakeWorker<T>
     /// <param name="handler">Processes each message.</param>
     /// <param name="options">Which subscription and how (copied).</param>
     /// <param name="logger">Where the worker logs (claims, lost leases, failures); none when null.</param>
+    /// <param name="deadLetter">
+    /// Receives each message given up on under <see cref="HandlerFailurePolicy.Skip"/> before it is acked past; if it
+    /// throws, the message is not skipped (the wake is released and the message comes back in a later wake).
+    /// </param>
     public PullWakeWorker(SubscriptionClient subscriptions, JsonTypeInfo<T> typeInfo, IStreamHandler<T> handler,
-        PullWakeWorkerOptions options, ILogger? logger = null)
+        PullWakeWorkerOptions options, ILogger? logger = null, IDeadLetterHandler<T>? deadLetter = null)
     {
         ArgumentNullException.ThrowIfNull(subscriptions);
         ArgumentNullException.ThrowIfNull(typeInfo);
@@ -42,6 +48,7 @@ public sealed partial class PullWakeWorker<T>
         _subscriptions = subscriptions;
         _typeInfo = typeInfo;
         _handler = handler;
+        _deadLetter = deadLetter;
         _logger = logger ?? NullLogger.Instance;
         _time = subscriptions.Client.Options.TimeProvider;
     }
@@ -50,16 +57,22 @@ public sealed partial class PullWakeWorker<T>
     public string WorkerName => _options.WorkerName;
 
     /// <summary>
-    /// Runs until <paramref name="cancellationToken"/> is cancelled: tails the wake stream and processes each wake it
-    /// can claim. On cancellation the wake in progress stops, its progress is acked and its lease released.
+    /// Runs until <paramref name="cancellationToken"/> is cancelled: checks the wake stream (HEAD), tails it and
+    /// processes each wake it can claim. On cancellation the wake in progress stops, its progress is acked and its lease
+    /// released. A failing claim or wake stream read later on is logged and retried; only the start-up checks and
+    /// <see cref="HandlerFailurePolicy.Stop"/> end it with an exception.
     /// </summary>
     /// <exception cref="SubscriptionNotFoundException">The subscription does not exist (when the wake stream must be read from it).</exception>
+    /// <exception cref="InvalidWakeStreamException">The wake stream does not exist or is not a JSON stream.</exception>
+    /// <exception cref="PullWakeWorkerException">The handler failed a message <see cref="PullWakeWorkerOptions.MaxAttempts"/> times under <see cref="HandlerFailurePolicy.Stop"/>.</exception>
+    /// <exception cref="DurableStreamException">The subscription or the wake stream could not be looked up at start (after the client's retries).</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var wakeStream = _options.WakeStream
             ?? (await _subscriptions.GetAsync(_options.SubscriptionId, cancellationToken).ConfigureAwait(false)
                 ?? throw new SubscriptionNotFoundException($"Subscription '{_options.SubscriptionId}' does not exist.", null, null)).WakeStream
             ?? throw new InvalidOperationException($"Subscription '{_options.SubscriptionId}' has no wake stream: it is not a pull-wake subscription.");
+        await CheckWakeStreamAsync(wakeStream, cancellationToken).ConfigureAwait(false);
         var wakes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var tail = TailWakesAsync(wakeStream, wakes.Writer, stop.Token);
@@ -98,6 +111,29 @@ public sealed partial class PullWakeWorker<T>
             await stop.CancelAsync().ConfigureAwait(false);
             await tail.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Fails fast when the wake stream is missing or not JSON: tailing it would only fail in the background, forever.</summary>
+    private async Task CheckWakeStreamAsync(string wakeStream, CancellationToken cancellationToken)
+    {
+        var url = _subscriptions.StreamUrl(wakeStream);
+        StreamMetadata metadata;
+        try
+        {
+            metadata = await _subscriptions.Client.GetStream(url.AbsoluteUri).HeadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DurableStreamException ex) when (ex is StreamNotFoundException or RetentionGoneException)
+        {
+            PullWakeLog.WakeStreamInvalid(_logger, WorkerName, wakeStream, "missing");
+            throw new InvalidWakeStreamException(
+                $"Wake stream '{wakeStream}' of subscription '{_options.SubscriptionId}' does not exist: create it (application/json) before starting workers.",
+                DurableStreamErrorCode.NotFound, ex.Status, url, wakeStream, null, ex);
+        }
+        if (ProtocolNames.IsJsonContentType(metadata.ContentType)) return;
+        PullWakeLog.WakeStreamInvalid(_logger, WorkerName, wakeStream, metadata.ContentType ?? "no content type");
+        throw new InvalidWakeStreamException(
+            $"Wake stream '{wakeStream}' of subscription '{_options.SubscriptionId}' is a '{metadata.ContentType}' stream; wake events are JSON: recreate it as application/json.",
+            DurableStreamErrorCode.Conflict, null, url, wakeStream, metadata.ContentType);
     }
 
     private async Task WaitForWakeAsync(ChannelReader<bool> wakes, CancellationToken cancellationToken)

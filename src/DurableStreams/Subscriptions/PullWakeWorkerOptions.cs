@@ -1,3 +1,5 @@
+using DurableStreams.Consumers;
+
 namespace DurableStreams.Subscriptions;
 
 /// <summary>How a <see cref="PullWakeWorker{T}"/> finds, claims and processes its wakes.</summary>
@@ -33,11 +35,24 @@ public sealed class PullWakeWorkerOptions
     /// </summary>
     public TimeSpan? HeartbeatInterval { get; set; }
 
-    /// <summary>Handler attempts per message within one lease before the wake is released (the message then comes back in a later wake). Default 3.</summary>
+    /// <summary>Handler attempts per message within one wake before <see cref="FailurePolicy"/> applies. Default 3.</summary>
     public int MaxAttempts { get; set; } = 3;
 
-    /// <summary>Delay between handler attempts, doubled after each. Default 200 ms.</summary>
+    /// <summary>The wait before the first retry; each further retry waits twice as long, up to <see cref="MaxRetryDelay"/>. Default 200 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest wait between two attempts (the lease is renewed meanwhile). Default 10 s.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// What to do with a message the handler failed <see cref="MaxAttempts"/> times in a wake.
+    /// <see langword="null"/> (the default): ack what finished, release the lease, and hand the message over again in a
+    /// later wake, with no limit (nothing is lost, nothing stops; a message that can never succeed blocks its stream).
+    /// <see cref="HandlerFailurePolicy.Skip"/>: log it (event 412), give it to the dead-letter handler if there is one,
+    /// and ack past it. <see cref="HandlerFailurePolicy.Stop"/>: ack what finished, release the lease, and end
+    /// <see cref="PullWakeWorker{T}.RunAsync"/> with a <see cref="PullWakeWorkerException"/>; the message stays unacked.
+    /// </summary>
+    public HandlerFailurePolicy? FailurePolicy { get; set; }
 
     /// <summary>Pause after a wake failed or the wake stream could not be read, before trying again. Default 1 s.</summary>
     public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(1);
@@ -52,6 +67,10 @@ public sealed class PullWakeWorkerOptions
         if (WakeLiveMode == LiveMode.Off) throw new ArgumentException("The wake stream is tailed live: use LongPoll or Sse.", nameof(WakeLiveMode));
         if (MaxAttempts < 1) throw new ArgumentOutOfRangeException(nameof(MaxAttempts), MaxAttempts, "At least one attempt.");
         if (HeartbeatInterval is { } h && h <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(HeartbeatInterval));
+        if (RetryDelay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RetryDelay), RetryDelay, "RetryDelay must not be negative.");
+        if (MaxRetryDelay < RetryDelay) throw new ArgumentOutOfRangeException(nameof(MaxRetryDelay), MaxRetryDelay, "MaxRetryDelay must be at least RetryDelay.");
+        if (FailurePolicy is { } policy && !Enum.IsDefined(policy))
+            throw new ArgumentOutOfRangeException(nameof(FailurePolicy), policy, "Unknown failure policy.");
     }
 
     internal PullWakeWorkerOptions Copy() => (PullWakeWorkerOptions)MemberwiseClone();
@@ -66,7 +85,10 @@ public enum PullWakeOutcome
     ClaimedElsewhere,
     /// <summary>The wake was processed and finished with <c>done</c>.</summary>
     Completed,
-    /// <summary>A handler kept failing or a stream could not be read: progress up to there was acked and the lease released.</summary>
+    /// <summary>
+    /// A handler kept failing (with no <see cref="PullWakeWorkerOptions.FailurePolicy"/>), the dead-letter handler failed,
+    /// or a stream could not be read: progress up to there was acked and the lease released.
+    /// </summary>
     Failed,
     /// <summary>The lease was lost (fenced, expired, token refused): processing stopped; unacked messages come back in a later wake.</summary>
     LeaseLost,

@@ -60,6 +60,20 @@ internal sealed class WakeLease : IAsyncDisposable
         lock (_done) _done[stream] = position;
     }
 
+    /// <summary>The offset this lease last acked on <paramref name="stream"/>; null when it acked none there.</summary>
+    public Offset? AckedOffset(string stream)
+    {
+        _gate.Wait();
+        try
+        {
+            return _acked.TryGetValue(stream, out var offset) ? offset : (Offset?)null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void StartHeartbeat(TimeSpan interval) => _heartbeat = HeartbeatAsync(interval);
 
     public async Task StopHeartbeatAsync()

@@ -56,3 +56,9 @@ public sealed class PullWakeWorkerTestsOnReferenceServer(ReferenceServerFixture 
 
 public sealed class PullWakeWorkerTestsOnEmbeddedServer(EmbeddedServerFixture server)
     : PullWakeWorkerTests(server), IClassFixture<EmbeddedServerFixture>;
+
+public sealed class PullWakeWorkerFailureTestsOnReferenceServer(ReferenceServerFixture server)
+    : PullWakeWorkerFailureTests(server), IClassFixture<ReferenceServerFixture>;
+
+public sealed class PullWakeWorkerFailureTestsOnEmbeddedServer(EmbeddedServerFixture server)
+    : PullWakeWorkerFailureTests(server), IClassFixture<EmbeddedServerFixture>;
