@@ -35,6 +35,8 @@ public sealed partial class IdempotentProducer : IAsyncDisposable
 
     private readonly DurableStream _stream;
     private readonly DurableStreamClient _client;
+
+    internal DurableStreamClient Client => _client;
     private readonly IdempotentProducerOptions _options;
     private readonly object _gate = new();
 

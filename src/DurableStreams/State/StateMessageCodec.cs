@@ -41,10 +41,13 @@ internal static partial class StateMessageCodec
         return wire is null ? throw Malformed("A state message must be a JSON object, not null.") : FromWire(wire);
     }
 
-    public static byte[] Write(StateMessage message)
+    public static byte[] Write(StateMessage message) => JsonSerializer.SerializeToUtf8Bytes(ToWire(message), StateJsonContext.Default.WireMessage);
+
+    /// <summary>Validates the message and maps it to its wire shape.</summary>
+    public static WireMessage ToWire(StateMessage message)
     {
         message.Validate();
-        WireMessage wire = message switch
+        return message switch
         {
             ChangeMessage c => new WireMessage
             {
@@ -58,7 +61,6 @@ internal static partial class StateMessageCodec
             ControlMessage k => new WireMessage { Headers = new WireHeaders { Control = ControlName(k.Control), Offset = k.Offset } },
             _ => throw new ArgumentException("Unknown state message kind.", nameof(message)),
         };
-        return JsonSerializer.SerializeToUtf8Bytes(wire, StateJsonContext.Default.WireMessage);
     }
 
     public static string OperationName(ChangeOperation operation) => operation switch
@@ -166,4 +168,6 @@ internal sealed class WireHeaders
 // Duplicate fields are refused: two 'operation's or 'key's in one message would mean different things to different readers.
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(WireMessage))]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(WireSnapshot))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;
