@@ -20,6 +20,7 @@ public sealed class StateReader
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Offset _position;
+    private Offset? _applying; // the position after the message being applied, while Changed handlers run
     private int _running;
 
     /// <summary>A reader of <paramref name="stream"/> (a JSON stream) into <paramref name="view"/>.</summary>
@@ -43,7 +44,7 @@ public sealed class StateReader
     /// <summary>The exact offset after the last message applied (the start offset before the first).</summary>
     public Offset Position
     {
-        get { lock (_gate) return _position; }
+        get { lock (_gate) return _applying ?? _position; }
     }
 
     /// <summary>Whether the last delivery read had caught up with the stream.</summary>
@@ -54,12 +55,13 @@ public sealed class StateReader
 
     /// <summary>
     /// The view's state and the offset it corresponds to, taken together; null while a snapshot is open in the stream
-    /// (take it again after its <c>snapshot-end</c>).
+    /// (take it again after its <c>snapshot-end</c>). Consistent from any thread, and from a <see cref="StateView.Changed"/>
+    /// handler, where it includes the message being applied.
     /// </summary>
     public StateCheckpoint? TryCreateCheckpoint()
     {
         lock (_gate)
-            return View.IsInSnapshot ? null : new StateCheckpoint(_position, View.CreateSnapshot());
+            return View.IsInSnapshot ? null : new StateCheckpoint(_applying ?? _position, View.CreateSnapshot());
     }
 
     /// <summary>
@@ -102,6 +104,9 @@ public sealed class StateReader
         lock (_gate)
         {
             // A rejected message (StateProtocolException) leaves the view and the position unchanged.
+            // Other threads wait on _gate; only this thread's Changed handlers can observe _applying, and only after
+            // the message is applied.
+            _applying = position;
             try
             {
                 View.Apply(message);
@@ -110,6 +115,10 @@ public sealed class StateReader
             {
                 _position = position; // a Changed handler failed after the message was applied
                 throw;
+            }
+            finally
+            {
+                _applying = null;
             }
             _position = position;
         }
