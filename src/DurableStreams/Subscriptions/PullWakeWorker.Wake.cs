@@ -90,20 +90,23 @@ public sealed partial class PullWakeWorker<T>
     private async Task<int> ProcessStreamAsync(SubscriptionStreamState stream, WakeLease lease, CancellationToken cancellationToken)
     {
         var count = 0;
+        var inHandler = false; // a handler's own NotFound (say, from another stream) is its failure, not this stream's
         try
         {
             var read = new ReadOptions { Offset = stream.AckedOffset, Live = LiveMode.Off };
             await using var response = await _subscriptions.Client.StreamAsync(_subscriptions.StreamUrl(stream.Path).AbsoluteUri, read, cancellationToken).ConfigureAwait(false);
             await foreach (var item in response.ReadEventsAsync(_typeInfo, cancellationToken).ConfigureAwait(false))
             {
+                inHandler = true;
                 await HandleAsync(new StreamMessage<T>(item.Data, stream.Path, item.Position, 1), stream, lease, cancellationToken).ConfigureAwait(false);
+                inHandler = false;
                 lease.Advance(stream.Path, item.Position);
                 count++;
             }
             // The tail reached, also when it held nothing decodable to hand over: the cursor moves there.
             lease.Advance(stream.Path, response.Offset);
         }
-        catch (DurableStreamException ex) when (ex is StreamNotFoundException or RetentionGoneException)
+        catch (DurableStreamException ex) when (!inHandler && ex is StreamNotFoundException or RetentionGoneException)
         {
             PullWakeLog.StreamSkipped(_logger, stream.Path, _options.SubscriptionId, ex.Code);
         }

@@ -48,6 +48,35 @@ public abstract class PullWakeWorkerFailureTests(ISubscriptionServer fixture)
     }
 
     [Fact]
+    public async Task A_handler_failing_with_another_streams_NotFound_fails_the_wake_instead_of_skipping_the_stream()
+    {
+        using var client = fixture.CreateClient();
+        var setup = await SubscriptionSetup.CreateAsync(client, 60_000);
+        var events = await client.CreateStreamAsync(setup.Events("a"), new CreateStreamOptions { ContentType = "application/json" });
+        for (var i = 0; i < 4; i++) await events.AppendJsonAsync(new Numbered(i), TestJsonContext.Default.Numbered);
+        var recorder = new Recorder(4);
+        var failuresLeft = 1;
+        var options = setup.Options("w1");
+        options.MaxAttempts = 1;
+        // Message 2's handler reads a stream that does not exist, once: the subscribed stream itself is fine.
+        var worker = new PullWakeWorker<Numbered>(new SubscriptionClient(client), TestJsonContext.Default.Numbered,
+            new RecordingHandler("w1", recorder, async (message, ct) =>
+            {
+                if (message.Data.N == 2 && Interlocked.Decrement(ref failuresLeft) >= 0)
+                    await client.GetStream($"{setup.Prefix}/no-such-stream").HeadAsync(ct);
+            }), options, new FakeLogger());
+
+        var first = await worker.ProcessOnceAsync().WaitAsync(Hang);
+        var second = await worker.ProcessOnceAsync().WaitAsync(Hang);
+
+        Assert.Equal(PullWakeOutcome.Failed, first); // not Completed with the stream's rest silently left for later
+        Assert.Equal(PullWakeOutcome.Completed, second);
+        // Acks land on delivery boundaries, so 0 and 1 (same delivery) come again; nothing is skipped.
+        Assert.Equal([0, 1, 0, 1, 2, 3], recorder.Handled.Select(h => h.N));
+        Assert.Equal((await events.HeadAsync()).Offset, (await new SubscriptionClient(client).GetAsync(setup.Id))!.Streams.Single().AckedOffset);
+    }
+
+    [Fact]
     public async Task Skip_with_a_failing_dead_letter_handler_releases_the_wake_without_acking_the_message()
     {
         using var client = fixture.CreateClient();
