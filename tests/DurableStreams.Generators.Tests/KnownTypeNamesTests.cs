@@ -10,6 +10,11 @@ public sealed class KnownTypeNamesTests
     {
         Assert.Equal(KnownTypeNames.DurableStreamAttribute, typeof(DurableStreamAttribute).FullName);
         Assert.Equal(KnownTypeNames.DurableStreamAttributeJsonContext, nameof(DurableStreamAttribute.JsonContext));
+        Assert.Equal(KnownTypeNames.DurableStateAttribute, typeof(DurableStreams.State.DurableStateAttribute).FullName);
+        Assert.Equal(KnownTypeNames.DurableStateAttributeJsonContext, nameof(DurableStreams.State.DurableStateAttribute.JsonContext));
+        Assert.Equal(KnownTypeNames.StateEntityAttribute, typeof(DurableStreams.State.StateEntityAttribute).FullName);
+        Assert.Equal(KnownTypeNames.StateKeyAttribute, typeof(DurableStreams.State.StateKeyAttribute).FullName);
+        Assert.Equal(KnownTypeNames.StateCollectionAttribute, typeof(DurableStreams.State.StateCollectionAttribute<>).FullName);
         Assert.Equal(KnownTypeNames.JsonSerializerContext, typeof(JsonSerializerContext).FullName);
         Assert.Equal(KnownTypeNames.JsonSerializableAttribute, typeof(JsonSerializableAttribute).FullName);
         Assert.Equal(KnownTypeNames.JsonDerivedTypeAttribute, typeof(JsonDerivedTypeAttribute).FullName);

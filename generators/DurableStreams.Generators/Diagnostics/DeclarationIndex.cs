@@ -37,7 +37,7 @@ internal sealed class DeclarationIndex
             ? types.Where(t => !SymbolEqualityComparer.Default.Equals(t, except))
             : [];
 
-    public static DeclarationIndex Build(Compilation compilation, INamedTypeSymbol streamAttribute, CancellationToken cancellationToken)
+    public static DeclarationIndex Build(Compilation compilation, INamedTypeSymbol? streamAttribute, CancellationToken cancellationToken)
     {
         var contexts = new List<(JsonContextSpec Spec, INamedTypeSymbol Symbol)>();
         var streams = new Dictionary<string, List<INamedTypeSymbol>>();
@@ -46,7 +46,7 @@ internal sealed class DeclarationIndex
             if (JsonContextReader.Read(type, compilation, cancellationToken) is { } context)
                 contexts.Add((context, type));
 
-            var attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, streamAttribute));
+            var attribute = streamAttribute is null ? null : type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, streamAttribute));
             if (attribute?.ConstructorArguments is [{ Value: string text }]
                 && UrlTemplateParser.Parse(text).Template is { } template)
             {

@@ -7,7 +7,7 @@ namespace DurableStreams.Generators.Diagnostics;
 /// Every diagnostic about <c>[DurableStream]</c> declarations. Ids are stable: never renumber or reuse one;
 /// record changes in AnalyzerReleases.Unshipped.md.
 /// </summary>
-internal static class DiagnosticDescriptors
+internal static partial class DiagnosticDescriptors
 {
     public const string Category = "DurableStreams";
 
@@ -74,7 +74,11 @@ internal static class DiagnosticDescriptors
         "JsonContext is not accessible",
         "JsonContext '{0}' is private, protected or file-local, so the generated '{1}' class cannot refer to it");
 
-    public static ImmutableArray<DiagnosticDescriptor> All { get; } =
+    /// <summary>Every descriptor, <c>[DurableStream]</c> and <c>[DurableState]</c> ones alike.</summary>
+    public static ImmutableArray<DiagnosticDescriptor> All => [.. Streams, .. States];
+
+    /// <summary>What <see cref="DurableStreamAnalyzer"/> reports.</summary>
+    public static ImmutableArray<DiagnosticDescriptor> Streams { get; } =
     [
         NotInAnyJsonContext, NotInNamedJsonContext, JsonContextNotAContext, MalformedUrlTemplate, InvalidPlaceholderName,
         DuplicatePlaceholder, QueryOrFragment, ReservedPlaceholder, GenericMessageType, InaccessibleMessageType,

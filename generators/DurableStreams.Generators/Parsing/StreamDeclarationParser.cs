@@ -6,7 +6,6 @@ using DurableStreams.Generators.Diagnostics;
 using DurableStreams.Generators.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Text;
 
 namespace DurableStreams.Generators.Parsing;
 
@@ -31,7 +30,7 @@ internal static class StreamDeclarationParser
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InaccessibleMessageType, identifier, SymbolNames.Qualified(type), streamClassName));
 
         cancellationToken.ThrowIfCancellationRequested();
-        var url = ParseUrl(attribute, syntax, diagnostics);
+        var url = UrlTemplateReader.Read(attribute, syntax, GeneratedNames.IsReservedParameter, diagnostics);
 
         cancellationToken.ThrowIfCancellationRequested();
         var (namedContext, namesContext) = ReadNamedContext(type, attribute, syntax, compilation, streamClassName, diagnostics);
@@ -53,7 +52,7 @@ internal static class StreamDeclarationParser
 
     /// <summary>The attribute's template argument, for diagnostics about the whole template.</summary>
     public static Location? TemplateLocation(AttributeData attribute, CancellationToken cancellationToken) =>
-        TemplateArgument(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax)?.GetLocation();
+        UrlTemplateReader.TemplateArgument(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax)?.GetLocation();
 
     private static string StreamClassName(INamedTypeSymbol type)
     {
@@ -61,30 +60,6 @@ internal static class StreamDeclarationParser
         for (var current = type; current is not null; current = current.ContainingType)
             names.Push(current.Name);
         return string.Concat(names) + GeneratedNames.StreamClassSuffix;
-    }
-
-    private static UrlTemplate? ParseUrl(AttributeData attribute, AttributeSyntax? syntax, ImmutableArray<Diagnostic>.Builder diagnostics)
-    {
-        // A non-constant or missing argument is already a compiler error; nothing to add.
-        if (attribute.ConstructorArguments is not [{ Value: var value }] || value is not (string or null))
-            return null;
-
-        var text = (string?)value;
-        var (template, problems) = UrlTemplateParser.Parse(text);
-        var argument = TemplateArgument(syntax);
-        foreach (var problem in problems)
-        {
-            var location = ProblemLocation(argument, text ?? "", problem);
-            diagnostics.Add(problem.Kind switch
-            {
-                UrlTemplateProblemKind.InvalidPlaceholderName => Diagnostic.Create(DiagnosticDescriptors.InvalidPlaceholderName, location, problem.Detail),
-                UrlTemplateProblemKind.DuplicatePlaceholder => Diagnostic.Create(DiagnosticDescriptors.DuplicatePlaceholder, location, problem.Detail),
-                UrlTemplateProblemKind.ReservedPlaceholder => Diagnostic.Create(DiagnosticDescriptors.ReservedPlaceholder, location, problem.Detail),
-                UrlTemplateProblemKind.QueryOrFragment => Diagnostic.Create(DiagnosticDescriptors.QueryOrFragment, location, problem.Detail),
-                _ => Diagnostic.Create(DiagnosticDescriptors.MalformedUrlTemplate, location, text ?? "", problem.Detail),
-            });
-        }
-        return template;
     }
 
     private static (string? Context, bool Named) ReadNamedContext(INamedTypeSymbol type, AttributeData attribute, AttributeSyntax? syntax,
@@ -116,19 +91,4 @@ internal static class StreamDeclarationParser
             .Select(static a => a.ConstructorArguments.FirstOrDefault().Value)
             .OfType<ITypeSymbol>()
             .Select(SymbolNames.FullyQualified);
-
-    private static ExpressionSyntax? TemplateArgument(AttributeSyntax? syntax) =>
-        syntax?.ArgumentList?.Arguments.FirstOrDefault(static a => a.NameEquals is null && a.NameColon is null)?.Expression
-        ?? syntax?.ArgumentList?.Arguments.FirstOrDefault(static a => a.NameColon is not null)?.Expression;
-
-    // Point at the offending characters when the argument is a plain literal whose text maps one-to-one
-    // onto its value; otherwise (escapes, verbatim strings, constants) at the whole argument.
-    private static Location? ProblemLocation(ExpressionSyntax? argument, string text, UrlTemplateProblem problem)
-    {
-        if (argument is null)
-            return null;
-        if (argument is LiteralExpressionSyntax literal && literal.Token.Text == "\"" + text + "\"" && problem.Length > 0)
-            return Location.Create(argument.SyntaxTree, new TextSpan(literal.Token.SpanStart + 1 + problem.Start, problem.Length));
-        return argument.GetLocation();
-    }
 }

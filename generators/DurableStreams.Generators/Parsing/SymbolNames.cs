@@ -15,4 +15,9 @@ internal static class SymbolNames
     /// <summary>Whether <paramref name="type"/> has <paramref name="metadataName"/> as its full name.</summary>
     public static bool Is(INamedTypeSymbol? type, string metadataName) =>
         type is not null && type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) == metadataName;
+
+    /// <summary>Whether the generic type definition <paramref name="definition"/> has the metadata name <paramref name="metadataName"/> (<c>Ns.Name`1</c>).</summary>
+    public static bool IsDefinition(INamedTypeSymbol definition, string metadataName) =>
+        metadataName == (definition.ContainingNamespace.IsGlobalNamespace ? "" : definition.ContainingNamespace.ToDisplayString() + ".") + definition.MetadataName
+        && definition.ContainingType is null;
 }

@@ -14,7 +14,11 @@ namespace DurableStreams.Generators.Parsing;
 internal static class UrlTemplateParser
 {
     /// <summary>The parsed template, or null with the problems found (all of them, not just the first).</summary>
-    public static (UrlTemplate? Template, ImmutableArray<UrlTemplateProblem> Problems) Parse(string? text)
+    public static (UrlTemplate? Template, ImmutableArray<UrlTemplateProblem> Problems) Parse(string? text) =>
+        Parse(text, GeneratedNames.IsReservedParameter);
+
+    /// <summary>As <see cref="Parse(string?)"/>, with <paramref name="isReserved"/> naming the parameters placeholders may not take.</summary>
+    public static (UrlTemplate? Template, ImmutableArray<UrlTemplateProblem> Problems) Parse(string? text, Func<string, bool> isReserved)
     {
         if (string.IsNullOrWhiteSpace(text))
             return (null, [new UrlTemplateProblem(UrlTemplateProblemKind.Malformed, 0, text?.Length ?? 0, "it is empty")]);
@@ -44,7 +48,7 @@ internal static class UrlTemplateParser
                     problems.Add(new(UrlTemplateProblemKind.InvalidPlaceholderName, i, span, name));
                 else if (!names.Add(name))
                     problems.Add(new(UrlTemplateProblemKind.DuplicatePlaceholder, i, span, name));
-                else if (GeneratedNames.IsReservedParameter(name))
+                else if (isReserved(name))
                     problems.Add(new(UrlTemplateProblemKind.ReservedPlaceholder, i, span, name));
 
                 Flush(literal, parts);

@@ -14,6 +14,18 @@ internal static class Expect
     public static DiagnosticResult At(DiagnosticDescriptor descriptor, string source, string text, int occurrence = 0) =>
         Locate(new DiagnosticResult(descriptor), source, text, occurrence);
 
+    /// <summary><paramref name="descriptor"/> on <paramref name="text"/> inside the first <paramref name="around"/> (e.g. a type argument of one attribute).</summary>
+    public static DiagnosticResult Within(DiagnosticDescriptor descriptor, string source, string around, string text)
+    {
+        var outer = source.IndexOf(around, StringComparison.Ordinal);
+        var inner = outer < 0 ? -1 : around.IndexOf(text, StringComparison.Ordinal);
+        if (inner < 0)
+            throw new ArgumentException($"'{text}' inside '{around}' is not in the source.", nameof(text));
+        var (line, column) = Position(source, outer + inner);
+        var (endLine, endColumn) = Position(source, outer + inner + text.Length);
+        return new DiagnosticResult(descriptor).WithSpan(line, column, endLine, endColumn);
+    }
+
     /// <summary>The compiler error <paramref name="id"/>, located like <see cref="At"/>.</summary>
     public static DiagnosticResult CompilerErrorAt(string id, string source, string text, int occurrence = 0) =>
         Locate(DiagnosticResult.CompilerError(id), source, text, occurrence);

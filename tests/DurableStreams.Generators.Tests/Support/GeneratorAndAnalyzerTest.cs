@@ -28,5 +28,5 @@ internal sealed class GeneratorAndAnalyzerTest : CSharpSourceGeneratorTest<Durab
 
     protected override IEnumerable<Type> GetSourceGenerators() => [typeof(DurableStreamsGenerator), JsonGenerator.Type];
 
-    protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => [new DurableStreamAnalyzer()];
+    protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => [new DurableStreamAnalyzer(), new DurableStateAnalyzer()];
 }
