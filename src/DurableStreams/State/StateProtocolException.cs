@@ -22,6 +22,29 @@ public enum StateErrorReason
 
     /// <summary>A <c>snapshot-start</c> inside an open snapshot, or a <c>snapshot-end</c> with no snapshot open.</summary>
     SnapshotMismatch,
+
+    /// <summary>
+    /// Typed state (<see cref="DurableState"/>): a change's <c>value</c> does not decode into the collection's entity type
+    /// (the JSON serializer failed, or the value is JSON <c>null</c>).
+    /// </summary>
+    SchemaMismatch,
+
+    /// <summary>
+    /// Typed state (<see cref="DurableState"/>): a change's <c>type</c> is not one the state declares a collection for
+    /// (unless <see cref="DurableStateOptions.IgnoreUnknownTypes"/> is set).
+    /// </summary>
+    UnknownType,
+
+    /// <summary>
+    /// Typed state (<see cref="DurableState"/>): a change's <c>key</c> is not the canonical text of the collection's key
+    /// type (for example <c>"x"</c> or <c>"07"</c> for an <see cref="int"/> key, or a <see cref="Guid"/> not in <c>"D"</c> format).
+    /// </summary>
+    InvalidKey,
+
+    /// <summary>
+    /// Typed state (<see cref="DurableState"/>): the key of the decoded entity differs from the change's <c>key</c>.
+    /// </summary>
+    KeyMismatch,
 }
 
 /// <summary>

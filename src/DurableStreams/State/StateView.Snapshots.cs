@@ -15,6 +15,18 @@ public sealed partial class StateView
         _appliedTxIds.UnionWith(snapshot.TxIds);
     }
 
+    /// <summary>A view (empty, or holding <paramref name="snapshot"/>) that keeps <paramref name="hook"/> in step with it.</summary>
+    internal StateView(StateSnapshot? snapshot, IStateViewHook hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        if (snapshot is not null)
+        {
+            _committed = EmptyState.AddRange(snapshot.Entities);
+            _appliedTxIds.UnionWith(snapshot.TxIds);
+        }
+        _hook = hook;
+    }
+
     /// <summary>A copy of the visible state and applied transaction ids, for saving.</summary>
     /// <exception cref="InvalidOperationException">A snapshot is open: its staged changes are not part of the visible state yet.</exception>
     public StateSnapshot CreateSnapshot()

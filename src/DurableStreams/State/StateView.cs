@@ -28,6 +28,7 @@ public sealed partial class StateView
     private readonly Lock _gate = new();
     private ImmutableDictionary<string, ImmutableDictionary<string, JsonElement>> _committed = EmptyState;
     private Snapshot? _snapshot;
+    private readonly IStateViewHook? _hook;
 
     /// <summary>Raised when changes become visible: after each change outside a snapshot, at <c>snapshot-end</c>, and at <c>reset</c>.</summary>
     public event EventHandler<StateChangedEventArgs>? Changed;
@@ -129,18 +130,22 @@ public sealed partial class StateView
                 present ? previous : default);
         }
         root = entities.IsEmpty ? root.Remove(message.Type) : root.SetItem(message.Type, entities);
+        object? prepared = _hook?.Prepare(message, _snapshot is not null); // may reject: nothing is stored yet
 
         if (_snapshot is { } snapshot)
         {
+            _hook?.Store(prepared, inSnapshot: true);
             snapshot.Root = root;
             snapshot.Changes.Add(change);
             if (message.TxId is { } pending)
                 snapshot.TxIds.Add(pending);
             return;
         }
+        _hook?.Store(prepared, inSnapshot: false);
         Volatile.Write(ref _committed, root);
         if (message.TxId is { } txid)
             MarkApplied(txid);
+        _hook?.Publish(StateChangeReason.Change);
         Changed?.Invoke(this, new StateChangedEventArgs(StateChangeReason.Change, [change]));
     }
 
@@ -151,15 +156,18 @@ public sealed partial class StateView
             case StateControl.SnapshotStart:
                 if (_snapshot is not null)
                     throw new StateProtocolException("'snapshot-start' while a snapshot is already open.", StateErrorReason.SnapshotMismatch);
+                _hook?.SnapshotStarted();
                 Volatile.Write(ref _snapshot, new Snapshot(_committed));
                 break;
             case StateControl.SnapshotEnd:
                 Snapshot snapshot = _snapshot
                     ?? throw new StateProtocolException("'snapshot-end' with no snapshot open.", StateErrorReason.SnapshotMismatch);
+                _hook?.SnapshotEnded();
                 Volatile.Write(ref _committed, snapshot.Root);
                 Volatile.Write(ref _snapshot, null);
                 foreach (string txid in snapshot.TxIds)
                     MarkApplied(txid);
+                _hook?.Publish(StateChangeReason.Snapshot);
                 Changed?.Invoke(this, new StateChangedEventArgs(StateChangeReason.Snapshot, snapshot.Changes));
                 break;
             case StateControl.Reset:
@@ -167,8 +175,10 @@ public sealed partial class StateView
                 foreach (var (type, entities) in _committed)
                     foreach (var (key, value) in entities)
                         cleared.Add(new StateChange(type, key, StateChangeKind.Deleted, default, value));
+                _hook?.Reset();
                 Volatile.Write(ref _committed, EmptyState);
                 Volatile.Write(ref _snapshot, null);
+                _hook?.Publish(StateChangeReason.Reset);
                 Changed?.Invoke(this, new StateChangedEventArgs(StateChangeReason.Reset, cleared));
                 break;
         }
