@@ -9,9 +9,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace DurableStreams.Generators;
 
 /// <summary>
-/// Emits a typed stream class for every type marked <c>[DurableStream]</c>. This file is wiring only:
+/// Emits a typed stream class for every type marked <c>[DurableStream]</c>, and completes every class marked
+/// <c>[DurableState]</c>. This file is wiring only:
 /// parsing lives in <see cref="Parsing"/>, emission in <see cref="Emit"/>. Invalid declarations produce
-/// nothing here; <see cref="Diagnostics.DurableStreamAnalyzer"/> explains why.
+/// nothing here; <see cref="Diagnostics.DurableStreamAnalyzer"/> and
+/// <see cref="Diagnostics.DurableStateAnalyzer"/> explain why.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class DurableStreamsGenerator : IIncrementalGenerator
@@ -56,5 +58,27 @@ public sealed class DurableStreamsGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(streamClasses, static (output, spec) =>
             output.AddSource(spec.Stream.HintName, StreamClassEmitter.Emit(spec)));
+
+        var states = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypeNames.DurableStateAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (target, cancellationToken) => StateDeclarationParser.Parse(
+                    (INamedTypeSymbol)target.TargetSymbol, target.Attributes[0], target.SemanticModel.Compilation, cancellationToken).Spec)
+            .WithTrackingName(TrackingNames.StateDeclarations)
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            .WithTrackingName(TrackingNames.ValidStates);
+
+        // Each entity uses the named context, or else the first (by name) that lists it.
+        var stateClasses = states
+            .Combine(contexts)
+            .Select(static (pair, _) => JsonContextResolver.Resolve(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.StateClasses)
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!);
+
+        context.RegisterSourceOutput(stateClasses, static (output, spec) =>
+            output.AddSource(spec.State.HintName, StateClassEmitter.Emit(spec)));
     }
 }

@@ -17,4 +17,13 @@ internal static class TrackingNames
 
     /// <summary>Each valid declaration paired with the context that encodes its messages.</summary>
     public const string StreamClasses = nameof(StreamClasses);
+
+    /// <summary>Every <c>[DurableState]</c> declaration, parsed (null when invalid).</summary>
+    public const string StateDeclarations = nameof(StateDeclarations);
+
+    /// <summary>The state declarations the generator will complete.</summary>
+    public const string ValidStates = nameof(ValidStates);
+
+    /// <summary>Each valid state with the context of each of its collections.</summary>
+    public const string StateClasses = nameof(StateClasses);
 }

@@ -14,6 +14,7 @@ public sealed class IncrementalityTests
     private const string Declarations = """
         using System.Text.Json.Serialization;
         using DurableStreams;
+        using DurableStreams.State;
 
         namespace Shop;
 
@@ -23,8 +24,16 @@ public sealed class IncrementalityTests
         [DurableStream("carts/{cartId}", JsonContext = typeof(AppJson))]
         public record CartEvent(string CartId);
 
+        [StateEntity("cart")]
+        public sealed record Cart([StateKey] string CartId, int Items);
+
+        [DurableState("cart-state/{tenant}")]
+        [StateCollection<Cart>("Carts")]
+        public partial class CartState;
+
         [JsonSerializable(typeof(OrderPlaced))]
         [JsonSerializable(typeof(CartEvent))]
+        [JsonSerializable(typeof(Cart))]
         internal partial class AppJson : JsonSerializerContext;
 
         internal static class Helpers
@@ -71,7 +80,7 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
-    public void Adding_an_unrelated_context_changes_the_index_but_not_the_stream_classes()
+    public void Adding_an_unrelated_context_changes_the_index_but_not_the_stream_or_state_classes()
     {
         var compilation = TestCompilation.Create(Declarations);
         var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("""
@@ -82,6 +91,7 @@ public sealed class IncrementalityTests
 
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.JsonContextIndex));
         Assert.All(Reasons(second, TrackingNames.StreamClasses), r => Assert.Equal(IncrementalStepRunReason.Unchanged, r));
+        Assert.All(Reasons(second, TrackingNames.StateClasses), r => Assert.Equal(IncrementalStepRunReason.Unchanged, r));
         AssertOutputsCached(second);
     }
 
@@ -92,9 +102,55 @@ public sealed class IncrementalityTests
         var edited = ReplaceSource(compilation, Declarations.Replace("orders/{tenant}", "orders/{region}", StringComparison.Ordinal));
         var (_, second) = RunTwice(compilation, edited);
 
-        var outputs = second.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(step => step.Outputs).Select(o => o.Reason).ToList();
+        var outputs = OutputReasons(second);
         Assert.Equal(1, outputs.Count(r => r == IncrementalStepRunReason.Modified));
-        Assert.Equal(1, outputs.Count(r => r == IncrementalStepRunReason.Cached));
+        Assert.Equal(2, outputs.Count(r => r == IncrementalStepRunReason.Cached));
+    }
+
+    [Fact]
+    public void Changing_a_state_entity_key_regenerates_only_the_state()
+    {
+        var compilation = TestCompilation.Create(Declarations);
+        var edited = ReplaceSource(compilation, Declarations.Replace("[StateKey] string CartId, int Items", "string CartId, [StateKey] int Items", StringComparison.Ordinal));
+        var (_, second) = RunTwice(compilation, edited);
+
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.StateDeclarations));
+        Assert.All(Reasons(second, TrackingNames.StreamDeclarations), r => Assert.NotEqual(IncrementalStepRunReason.Modified, r));
+        var outputs = OutputReasons(second);
+        Assert.Equal(1, outputs.Count(r => r == IncrementalStepRunReason.Modified));
+        Assert.Equal(2, outputs.Count(r => r == IncrementalStepRunReason.Cached));
+    }
+
+    [Fact]
+    public void Changing_an_entity_declared_in_another_file_regenerates_the_state()
+    {
+        const string entity = """
+            using DurableStreams.State;
+            namespace Shop;
+            [StateEntity("wish")]
+            public sealed record Wish([StateKey] string Id, string Text);
+            """;
+        const string state = """
+            using DurableStreams.State;
+            namespace Shop;
+            [DurableState("wishes")]
+            [StateCollection<Wish>("Wishes")]
+            public partial class WishState;
+            [System.Text.Json.Serialization.JsonSerializable(typeof(Wish))]
+            internal partial class WishJson : System.Text.Json.Serialization.JsonSerializerContext;
+            """;
+        var compilation = TestCompilation.Create(entity, state);
+        var old = compilation.SyntaxTrees.First();
+        var edited = compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(
+            entity.Replace("[StateKey] string Id", "[StateKey] long Id", StringComparison.Ordinal), TestCompilation.ParseOptions, old.FilePath,
+            cancellationToken: TestContext.Current.CancellationToken));
+        var (first, second) = RunTwice(compilation, edited);
+
+        var before = (Model.StateClassSpec)Assert.Single(Values(first, TrackingNames.StateClasses));
+        var after = (Model.StateClassSpec)Assert.Single(Values(second, TrackingNames.StateClasses));
+        Assert.Equal("string", before.State.Collections[0].KeyType);
+        Assert.Equal("long", after.State.Collections[0].KeyType);
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(OutputReasons(second)));
     }
 
     [Fact]
@@ -156,6 +212,9 @@ public sealed class IncrementalityTests
         Assert.NotEmpty(outputs);
         Assert.All(outputs, output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
     }
+
+    private static List<IncrementalStepRunReason> OutputReasons(GeneratorRunResult result) =>
+        result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(step => step.Outputs).Select(o => o.Reason).ToList();
 
     private static List<IncrementalStepRunReason> Reasons(GeneratorRunResult result, string step) =>
         result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();

@@ -15,6 +15,7 @@ public sealed class KnownTypeNamesTests
         Assert.Equal(KnownTypeNames.StateEntityAttribute, typeof(DurableStreams.State.StateEntityAttribute).FullName);
         Assert.Equal(KnownTypeNames.StateKeyAttribute, typeof(DurableStreams.State.StateKeyAttribute).FullName);
         Assert.Equal(KnownTypeNames.StateCollectionAttribute, typeof(DurableStreams.State.StateCollectionAttribute<>).FullName);
+        Assert.Equal(KnownTypeNames.DurableState, typeof(DurableStreams.State.DurableState).FullName);
         Assert.Equal(KnownTypeNames.JsonSerializerContext, typeof(JsonSerializerContext).FullName);
         Assert.Equal(KnownTypeNames.JsonSerializableAttribute, typeof(JsonSerializableAttribute).FullName);
         Assert.Equal(KnownTypeNames.JsonDerivedTypeAttribute, typeof(JsonDerivedTypeAttribute).FullName);

@@ -312,6 +312,11 @@ public sealed class StateDiagnosticTests
     [InlineData("ToString")]
     [InlineData("GetHashCode")]
     [InlineData("RoomState")]
+    [InlineData("Stream")]
+    [InlineData("View")]
+    [InlineData("Register")]
+    [InlineData("GetJsonStream")]
+    [InlineData("DisposeAsync")]
     public Task DSG025_collection_name_collides_with_a_member(string name)
     {
         var source = Usings + $$"""
