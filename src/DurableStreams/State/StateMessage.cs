@@ -11,7 +11,7 @@ public enum ChangeOperation
     Update,
     /// <summary><c>upsert</c>: stores or replaces the entity. Written by the TypeScript package; not in the v1.0 text.</summary>
     Upsert,
-    /// <summary><c>delete</c>: removes the entity; it must exist.</summary>
+    /// <summary><c>delete</c>: removes the entity (of a missing one, nothing happens, as in the TypeScript package).</summary>
     Delete,
 }
 

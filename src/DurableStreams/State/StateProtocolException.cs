@@ -17,12 +17,6 @@ public enum StateErrorReason
     /// <summary><c>headers.control</c> is not <c>snapshot-start</c>, <c>snapshot-end</c> or <c>reset</c>.</summary>
     UnknownControl,
 
-    /// <summary>A delete named a key the view does not hold for that type.</summary>
-    MissingKey,
-
-    /// <summary>A <c>snapshot-start</c> inside an open snapshot, or a <c>snapshot-end</c> with no snapshot open.</summary>
-    SnapshotMismatch,
-
     /// <summary>
     /// Typed state (<see cref="DurableState"/>): a change's <c>value</c> does not decode into the collection's entity type
     /// (the JSON serializer failed, or the value is JSON <c>null</c>).

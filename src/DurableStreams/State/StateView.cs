@@ -117,8 +117,17 @@ public sealed partial class StateView
         if (message.Operation == ChangeOperation.Delete)
         {
             if (!present)
-                throw new StateProtocolException($"Delete of '{message.Type}' key '{message.Key}', which the view does not hold.",
-                    StateErrorReason.MissingKey, message.Type, message.Key);
+            {
+                // A delete of a key the view does not hold changes nothing (as in the TypeScript package); its txid counts.
+                if (message.TxId is { } counted)
+                {
+                    if (_snapshot is { } open)
+                        open.TxIds.Add(counted);
+                    else
+                        MarkApplied(counted);
+                }
+                return;
+            }
             entities = entities.Remove(message.Key);
             change = new StateChange(message.Type, message.Key, StateChangeKind.Deleted, default, previous);
         }
@@ -153,15 +162,17 @@ public sealed partial class StateView
     {
         switch (message.Control)
         {
+            // Unmatched boundaries change nothing (the TypeScript package ignores boundaries): a 'snapshot-start' while
+            // one is open continues it, a 'snapshot-end' with none open is a no-op.
             case StateControl.SnapshotStart:
                 if (_snapshot is not null)
-                    throw new StateProtocolException("'snapshot-start' while a snapshot is already open.", StateErrorReason.SnapshotMismatch);
+                    break;
                 _hook?.SnapshotStarted();
                 Volatile.Write(ref _snapshot, new Snapshot(_committed));
                 break;
             case StateControl.SnapshotEnd:
-                Snapshot snapshot = _snapshot
-                    ?? throw new StateProtocolException("'snapshot-end' with no snapshot open.", StateErrorReason.SnapshotMismatch);
+                if (_snapshot is not { } snapshot)
+                    break;
                 _hook?.SnapshotEnded();
                 Volatile.Write(ref _committed, snapshot.Root);
                 Volatile.Write(ref _snapshot, null);

@@ -127,15 +127,15 @@ public sealed class StateStreamTests(ReferenceServerFixture fixture) : IClassFix
         var stream = await NewStreamAsync(client, "state-bad");
         var writer = new StateWriter(stream);
         Offset? good = await writer.WriteTransactionAsync("t1", [Put("user", "1", "{'n':1}")]);
-        // A delete of a key the view does not hold, appended raw (the writer cannot tell), then a valid change.
-        await stream.AppendJsonAsync(Json(Delete("user", "missing")), TestJsonContext.Default.JsonElement);
+        // An update without a value, appended raw (the writer refuses it), then a valid change.
+        await stream.AppendJsonAsync(Json("{'type':'user','key':'missing','headers':{'operation':'update'}}"), TestJsonContext.Default.JsonElement);
         await writer.WriteTransactionAsync("t2", [Put("user", "2", "{'n':2}")]);
 
         var view = new StateView();
         var reader = new StateReader(stream, view, live: LiveMode.Off);
         var error = await Assert.ThrowsAsync<StateProtocolException>(() => reader.RunAsync());
 
-        Assert.Equal(StateErrorReason.MissingKey, error.Reason);
+        Assert.Equal(StateErrorReason.MalformedMessage, error.Reason);
         Assert.Equal("missing", error.Key);
         Assert.Equal("snapshot=False;user{1={\"n\":1};}", Fingerprint(view));
         Assert.False(view.HasAppliedTxId("t2"));

@@ -2,7 +2,8 @@
 // Appends to an existing JSON stream events built by @durable-streams/state's schema helpers, some through
 // @durable-streams/client (one event per append) and some with plain fetch (several events in one append).
 // Prints {"appended": N, "lastTxId": "..."} (the txid of the last event). Scenarios: "changes" (every
-// operation, several types, a snapshot block) and "reset" (state, a reset, then new state).
+// operation, several types, a snapshot block), "reset" (state, a reset, then new state) and "tolerated" (deletes
+// of absent keys, unmatched snapshot boundaries).
 import { DurableStream } from "@durable-streams/client";
 import { createStateSchema } from "@durable-streams/state";
 import { run, streamUrlArgument } from "./common.mjs";
@@ -110,7 +111,27 @@ async function reset() {
   return "r-4";
 }
 
-const scenarios = { changes, reset };
+// What the helpers let a writer do and MaterializedState takes in its stride: deletes of keys that are not there
+// (never written, already deleted, of a type never seen), a writer that restarts a snapshot it never ended, and a
+// snapshot-end with no snapshot open.
+async function tolerated() {
+  await appendOne(users.insert({ value: { id: "u1", name: "kept" }, headers: tx("l-1") }));
+  await appendOne(users.insert({ value: { id: "u2", name: "deleted twice" }, headers: tx("l-1") }));
+  await appendOne(users.delete({ key: "u2", headers: tx("l-2") }));
+  await appendOne(users.delete({ key: "u2", headers: tx("l-3") }));
+  await appendOne(messages.delete({ key: "never-written", headers: tx("l-3") }));
+  await appendOne(control("snapshot-start"));
+  await appendOne(users.insert({ value: { id: "u3", name: "first attempt" }, headers: tx("l-4") }));
+  await appendOne(control("snapshot-start"));
+  await appendOne(users.upsert({ value: { id: "u3", name: "second attempt" }, headers: tx("l-5") }));
+  await appendOne(users.delete({ key: "gone-before-the-snapshot", headers: tx("l-5") }));
+  await appendOne(control("snapshot-end"));
+  await appendOne(control("snapshot-end"));
+  await appendOne(settings.insert({ key: "after", value: "all of it", headers: tx("l-6") }));
+  return "l-6";
+}
+
+const scenarios = { changes, reset, tolerated };
 run(async () => {
   if (!scenarios[scenario]) throw new Error(`unknown scenario '${scenario}' (known: ${Object.keys(scenarios).join(", ")})`);
   const lastTxId = await scenarios[scenario]();

@@ -26,9 +26,9 @@ public sealed partial class StateEntityCollection<TKey, TEntity> : IEntityCollec
         bool present = current.TryGetValue(key, out TEntity? previous);
         if (message.Operation == ChangeOperation.Delete)
         {
+            // The view applies a delete of a key it does not hold as a no-op without asking the typed layer, and both hold the same keys.
             if (!present)
-                throw new StateProtocolException($"Delete of '{Type}' key '{message.Key}', which the state does not hold.",
-                    StateErrorReason.MissingKey, Type, message.Key);
+                throw new InvalidOperationException($"A delete of '{Type}' key '{message.Key}', which the state does not hold, reached the typed layer.");
             return new PreparedChange(Index, this, current.Remove(key),
                 new StateEntityChange<TKey, TEntity>(key, StateChangeKind.Deleted, default, previous));
         }

@@ -70,8 +70,18 @@ public sealed class TypedStateRejectionTests
         AssertRejected(Insert("order", "o1", "{'total':3}", "bad"), StateErrorReason.UnknownType, "order", "o1");
 
     [Fact]
-    public void A_delete_of_a_missing_key_is_still_a_missing_key() =>
-        AssertRejected(Delete("room", "9", "bad"), StateErrorReason.MissingKey, "room", "9");
+    public void A_delete_of_a_missing_key_changes_nothing_as_in_the_view()
+    {
+        var state = Seeded(out var notifications);
+        string view = Fingerprint(state.View), typed = Show(state);
+
+        state.View.Apply(Delete("room", "9", "del"));
+
+        Assert.Equal(view, Fingerprint(state.View));
+        Assert.Equal(typed, Show(state));
+        Assert.Empty(notifications);
+        Assert.True(state.View.HasAppliedTxId("del"));
+    }
 
     [Fact]
     public void With_IgnoreUnknownTypes_an_undeclared_type_stays_in_the_view_only()
