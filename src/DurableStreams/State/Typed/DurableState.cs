@@ -9,7 +9,7 @@ namespace DurableStreams.State;
 /// The typed state of one State Protocol stream: one <see cref="StateEntityCollection{TKey, TEntity}"/> per entity type,
 /// materialised by reading the stream (<see cref="RunAsync(CancellationToken)"/>) and written through typed writers and
 /// transactions (<see cref="BeginTransaction"/>). The classes the DurableStreams generator emits for
-/// <c>[DurableState]</c> derive from it.
+/// <see cref="DurableStateAttribute"/> derive from it.
 /// </summary>
 /// <remarks>
 /// <para>It sits on the untyped core: the stream is read by a <see cref="StateReader"/> into <see cref="View"/>, whose
