@@ -53,6 +53,13 @@ public sealed class StateDiagnosticTests
         internal partial class RoomState;
         """ + Room);
 
+    [Fact]
+    public Task Placeholders_named_like_generated_or_inherited_members_compile() => GeneratorAndAnalyzerTest.VerifyAsync(Usings + """
+        [DurableState("rooms/{For}/{UrlFor}/{GetJsonStream}/{VerifyExistsAsync}/{UrlTemplate}/{RoomState}/{Rooms}/{stream}")]
+        [StateCollection<Room>("Rooms")]
+        public partial class RoomState;
+        """ + Room);
+
     [Theory]
     [InlineData("string")]
     [InlineData("Guid")]
@@ -473,5 +480,52 @@ public sealed class StateDiagnosticTests
             public partial class RoomState;
             """ + Room;
         return GeneratorAndAnalyzerTest.VerifyAsync(source, At(ReservedPlaceholder, source, $"{{{name}}}").WithArguments(name));
+    }
+
+    [Fact]
+    public Task DSG031_key_the_generated_state_cannot_read()
+    {
+        const string source = Usings + """
+            [StateEntity("a")]
+            public sealed class A
+            {
+                [StateKey] private string Id { get; set; } = "";
+            }
+
+            [StateEntity("b")]
+            public sealed class B
+            {
+                [StateKey] public static string Key { get; set; } = "";
+            }
+
+            [StateEntity("c")]
+            public sealed class C
+            {
+                [StateKey] public string Code { private get; set; } = "";
+            }
+
+            // Near miss: an internal getter is fine.
+            [StateEntity("d")]
+            public sealed class D
+            {
+                [StateKey] public string Code { internal get; set; } = "";
+            }
+            """;
+        return GeneratorAndAnalyzerTest.VerifyAsync(source,
+            At(UnreadableStateKey, source, "Id").WithArguments("A.Id"),
+            Within(UnreadableStateKey, source, "static string Key", "Key").WithArguments("B.Key"),
+            At(UnreadableStateKey, source, "Code").WithArguments("C.Code"));
+    }
+
+    [Fact]
+    public Task DSG032_collection_on_a_class_without_DurableState()
+    {
+        const string source = Usings + """
+            [StateCollection<Room>("Rooms")]
+            [StateCollection<Room>("MoreRooms")]
+            public partial class Forgotten;
+            """ + Room;
+        return GeneratorAndAnalyzerTest.VerifyAsync(source,
+            At(CollectionWithoutState, source, "StateCollection<Room>(\"Rooms\")").WithArguments("Forgotten"));
     }
 }

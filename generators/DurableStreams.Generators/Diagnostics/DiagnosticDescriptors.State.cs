@@ -96,6 +96,16 @@ internal static partial class DiagnosticDescriptors
         "State entity is less accessible than the state class",
         "'{0}' is public but its entity '{1}' is not, so the public collection '{2}' cannot expose it; make the entity public or the state class internal");
 
+    public static readonly DiagnosticDescriptor UnreadableStateKey = Error(
+        "DSG031",
+        "State key is not a readable instance property",
+        "The state key '{0}' must be an instance property with a public or internal getter, so that the generated state can read it");
+
+    public static readonly DiagnosticDescriptor CollectionWithoutState = Warning(
+        "DSG032",
+        "[StateCollection] on a class without [DurableState]",
+        "'{0}' has [StateCollection] but no [DurableState], so no collection is generated; add [DurableState(\"...\")] or remove the attribute");
+
     /// <summary>What <see cref="DurableStateAnalyzer"/> reports: its own ids and the URL and context ids it shares.</summary>
     public static ImmutableArray<DiagnosticDescriptor> States { get; } =
     [
@@ -103,6 +113,7 @@ internal static partial class DiagnosticDescriptors
         CollectionEntityNotStateEntity, EntityListedTwice, CollectionNameUsedTwice, ProtocolTypeUsedTwice,
         EntityNotInAnyJsonContext, EntityNotInNamedJsonContext, InvalidCollectionName, CollectionNameCollides,
         StateClassNotPartial, GenericStateClass, StateClassHasBaseClass, UnsupportedStateClassKind, EntityLessAccessibleThanState,
+        UnreadableStateKey, CollectionWithoutState,
     ];
 
     /// <summary>The <c>[DurableStream]</c> ids that apply to <c>[DurableState]</c> too.</summary>

@@ -41,8 +41,16 @@ public sealed class DurableStateAnalyzer : DiagnosticAnalyzer
         Lazy<DeclarationIndex> index)
     {
         var type = (INamedTypeSymbol)context.Symbol;
+        var hasState = false;
+        AttributeData? firstCollection = null;
         foreach (var attribute in type.GetAttributes())
         {
+            if (attribute.AttributeClass is { IsGenericType: true } generic
+                && SymbolNames.IsDefinition(generic.OriginalDefinition, KnownTypeNames.StateCollectionAttribute))
+            {
+                firstCollection ??= attribute;
+            }
+
             if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, entityAttribute))
             {
                 foreach (var diagnostic in StateEntityReader.Read(type, attribute, context.CancellationToken).Diagnostics)
@@ -50,6 +58,7 @@ public sealed class DurableStateAnalyzer : DiagnosticAnalyzer
             }
             else if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, stateAttribute))
             {
+                hasState = true;
                 var declaration = StateDeclarationParser.Parse(type, attribute, context.Compilation, context.CancellationToken);
                 foreach (var diagnostic in declaration.Diagnostics)
                     context.ReportDiagnostic(diagnostic);
@@ -57,6 +66,9 @@ public sealed class DurableStateAnalyzer : DiagnosticAnalyzer
                     ReportIfUnlisted(context, entity, location, index.Value);
             }
         }
+
+        if (!hasState && firstCollection?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() is { } stray)
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CollectionWithoutState, stray, SymbolNames.Qualified(type)));
     }
 
     private static void ReportIfUnlisted(SymbolAnalysisContext context, INamedTypeSymbol entity, Location? location, DeclarationIndex index)

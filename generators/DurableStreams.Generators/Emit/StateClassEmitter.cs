@@ -82,7 +82,8 @@ internal static class StateClassEmitter
             WriteParameterDocs(writer, state, placeholders);
             writer.Line($"/// <param name=\"{options}\">How the state reads and writes; defaults when null.</param>");
             writer.Line($"public static {self} For({Client} {client}{parameters}, {Options}? {options} = null) =>");
-            writer.Line($"    new {self}(GetJsonStream({client}, UrlFor({string.Join(", ", placeholders.Select(Identifier))})), {options});");
+            // Calls go through the class name: a placeholder parameter may be called For or UrlFor.
+            writer.Line($"    new {self}({self}.GetJsonStream({client}, {self}.UrlFor({string.Join(", ", placeholders.Select(Identifier))})), {options});");
             writer.Line();
 
             writer.Line("/// <summary>The state of an existing stream, checked with HEAD.</summary>");
@@ -94,7 +95,7 @@ internal static class StateClassEmitter
             writer.Line($"    {Client} {client}{parameters},");
             writer.Line($"    {Options}? {options} = null,");
             writer.Line($"    {CancellationToken} {GeneratedNames.CancellationTokenParameter} = default) =>");
-            writer.Line($"    VerifyExistsAsync(For({client}{arguments}, {options}), {GeneratedNames.CancellationTokenParameter});");
+            writer.Line($"    {self}.VerifyExistsAsync({self}.For({client}{arguments}, {options}), {GeneratedNames.CancellationTokenParameter});");
             writer.Line();
 
             WriteUrlFor(writer, state, placeholders);

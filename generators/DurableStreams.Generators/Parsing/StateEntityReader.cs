@@ -14,7 +14,7 @@ namespace DurableStreams.Generators.Parsing;
 /// <param name="KeyMember">The key property's name.</param>
 internal sealed record StateEntityInfo(string ProtocolType, string KeyType, string KeyMember);
 
-/// <summary>Reads a <c>[StateEntity]</c> type: its protocol type and its one supported <c>[StateKey]</c> (DSG013-DSG017).</summary>
+/// <summary>Reads a <c>[StateEntity]</c> type: its protocol type and its one supported <c>[StateKey]</c> (DSG013-DSG017, DSG031).</summary>
 internal static class StateEntityReader
 {
     /// <summary>The <c>[StateEntity]</c> attribute of <paramref name="type"/>, if any.</summary>
@@ -52,6 +52,8 @@ internal static class StateEntityReader
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedStateKeyType, keys[0].MemberLocation,
                     SymbolNames.Qualified(type) + "." + key.Name, key.Type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
             }
+            if (!IsReadableByGeneratedCode(key))
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnreadableStateKey, keys[0].MemberLocation, SymbolNames.Qualified(type) + "." + key.Name));
         }
 
         var info = diagnostics.Count == 0 && protocolType is not null
@@ -68,6 +70,11 @@ internal static class StateEntityReader
             or SpecialType.System_SByte or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 => true,
         _ => type is INamedTypeSymbol named && SymbolNames.Is(named, "System.Guid"),
     };
+
+    // The generated state reads the key with `entity.Key`, from another class of the same assembly.
+    private static bool IsReadableByGeneratedCode(IPropertySymbol key) =>
+        !key.IsStatic && !key.IsIndexer && key.GetMethod is { } getter
+        && getter.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;
 
     private readonly record struct Key(IPropertySymbol Property, Location? AttributeLocation, Location? MemberLocation);
 

@@ -23,7 +23,7 @@ namespace Config
         /// <param name="client">The client.</param>
         /// <param name="options">How the state reads and writes; defaults when null.</param>
         public static global::Config.ConfigState For(global::DurableStreams.DurableStreamClient client, global::DurableStreams.State.DurableStateOptions? options = null) =>
-            new global::Config.ConfigState(GetJsonStream(client, UrlFor()), options);
+            new global::Config.ConfigState(global::Config.ConfigState.GetJsonStream(client, global::Config.ConfigState.UrlFor()), options);
 
         /// <summary>The state of an existing stream, checked with HEAD.</summary>
         /// <param name="client">The client.</param>
@@ -34,7 +34,7 @@ namespace Config
             global::DurableStreams.DurableStreamClient client,
             global::DurableStreams.State.DurableStateOptions? options = null,
             global::System.Threading.CancellationToken cancellationToken = default) =>
-            VerifyExistsAsync(For(client, options), cancellationToken);
+            global::Config.ConfigState.VerifyExistsAsync(global::Config.ConfigState.For(client, options), cancellationToken);
 
         /// <summary>The stream's absolute URL.</summary>
         public static string UrlFor() =>

@@ -23,7 +23,7 @@ internal partial class CatalogState : global::DurableStreams.State.DurableState
     /// <param name="class">The <c>{class}</c> value; it is URL-escaped.</param>
     /// <param name="options">How the state reads and writes; defaults when null.</param>
     public static global::CatalogState For(global::DurableStreams.DurableStreamClient client, string @namespace, string @class, global::DurableStreams.State.DurableStateOptions? options = null) =>
-        new global::CatalogState(GetJsonStream(client, UrlFor(@namespace, @class)), options);
+        new global::CatalogState(global::CatalogState.GetJsonStream(client, global::CatalogState.UrlFor(@namespace, @class)), options);
 
     /// <summary>The state of an existing stream, checked with HEAD.</summary>
     /// <param name="client">The client; the URL resolves against its base address.</param>
@@ -36,7 +36,7 @@ internal partial class CatalogState : global::DurableStreams.State.DurableState
         global::DurableStreams.DurableStreamClient client, string @namespace, string @class,
         global::DurableStreams.State.DurableStateOptions? options = null,
         global::System.Threading.CancellationToken cancellationToken = default) =>
-        VerifyExistsAsync(For(client, @namespace, @class, options), cancellationToken);
+        global::CatalogState.VerifyExistsAsync(global::CatalogState.For(client, @namespace, @class, options), cancellationToken);
 
     /// <summary>The stream's URL, relative to the client's base address.</summary>
     /// <param name="namespace">The <c>{namespace}</c> value; it is URL-escaped.</param>

@@ -36,7 +36,7 @@ namespace Sample
         /// <param name="site">The <c>{site}</c> value; it is URL-escaped.</param>
         /// <param name="options">How the state reads and writes; defaults when null.</param>
         public static global::Sample.PresenceState For(global::DurableStreams.DurableStreamClient client, string site, global::DurableStreams.State.DurableStateOptions? options = null) =>
-            new global::Sample.PresenceState(GetJsonStream(client, UrlFor(site)), options);
+            new global::Sample.PresenceState(global::Sample.PresenceState.GetJsonStream(client, global::Sample.PresenceState.UrlFor(site)), options);
 
         /// <summary>The state of an existing stream, checked with HEAD.</summary>
         /// <param name="client">The client; the URL resolves against its base address.</param>
@@ -48,7 +48,7 @@ namespace Sample
             global::DurableStreams.DurableStreamClient client, string site,
             global::DurableStreams.State.DurableStateOptions? options = null,
             global::System.Threading.CancellationToken cancellationToken = default) =>
-            VerifyExistsAsync(For(client, site, options), cancellationToken);
+            global::Sample.PresenceState.VerifyExistsAsync(global::Sample.PresenceState.For(client, site, options), cancellationToken);
 
         /// <summary>The stream's URL, relative to the client's base address.</summary>
         /// <param name="site">The <c>{site}</c> value; it is URL-escaped.</param>

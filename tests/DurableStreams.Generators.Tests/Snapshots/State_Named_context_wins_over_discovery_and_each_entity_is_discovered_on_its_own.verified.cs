@@ -28,7 +28,7 @@ namespace Shop
         /// <param name="tenant">The <c>{tenant}</c> value; it is URL-escaped.</param>
         /// <param name="options">How the state reads and writes; defaults when null.</param>
         public static global::Shop.DiscoveredState For(global::DurableStreams.DurableStreamClient client, string tenant, global::DurableStreams.State.DurableStateOptions? options = null) =>
-            new global::Shop.DiscoveredState(GetJsonStream(client, UrlFor(tenant)), options);
+            new global::Shop.DiscoveredState(global::Shop.DiscoveredState.GetJsonStream(client, global::Shop.DiscoveredState.UrlFor(tenant)), options);
 
         /// <summary>The state of an existing stream, checked with HEAD.</summary>
         /// <param name="client">The client; the URL resolves against its base address.</param>
@@ -40,7 +40,7 @@ namespace Shop
             global::DurableStreams.DurableStreamClient client, string tenant,
             global::DurableStreams.State.DurableStateOptions? options = null,
             global::System.Threading.CancellationToken cancellationToken = default) =>
-            VerifyExistsAsync(For(client, tenant, options), cancellationToken);
+            global::Shop.DiscoveredState.VerifyExistsAsync(global::Shop.DiscoveredState.For(client, tenant, options), cancellationToken);
 
         /// <summary>The stream's URL, relative to the client's base address.</summary>
         /// <param name="tenant">The <c>{tenant}</c> value; it is URL-escaped.</param>
@@ -80,7 +80,7 @@ namespace Shop
         /// <param name="tenant">The <c>{tenant}</c> value; it is URL-escaped.</param>
         /// <param name="options">How the state reads and writes; defaults when null.</param>
         public static global::Shop.NamedState For(global::DurableStreams.DurableStreamClient client, string tenant, global::DurableStreams.State.DurableStateOptions? options = null) =>
-            new global::Shop.NamedState(GetJsonStream(client, UrlFor(tenant)), options);
+            new global::Shop.NamedState(global::Shop.NamedState.GetJsonStream(client, global::Shop.NamedState.UrlFor(tenant)), options);
 
         /// <summary>The state of an existing stream, checked with HEAD.</summary>
         /// <param name="client">The client; the URL resolves against its base address.</param>
@@ -92,7 +92,7 @@ namespace Shop
             global::DurableStreams.DurableStreamClient client, string tenant,
             global::DurableStreams.State.DurableStateOptions? options = null,
             global::System.Threading.CancellationToken cancellationToken = default) =>
-            VerifyExistsAsync(For(client, tenant, options), cancellationToken);
+            global::Shop.NamedState.VerifyExistsAsync(global::Shop.NamedState.For(client, tenant, options), cancellationToken);
 
         /// <summary>The stream's URL, relative to the client's base address.</summary>
         /// <param name="tenant">The <c>{tenant}</c> value; it is URL-escaped.</param>

@@ -35,7 +35,7 @@ namespace Telemetry
             /// <param name="event">The <c>{event}</c> value; it is URL-escaped.</param>
             /// <param name="options">How the state reads and writes; defaults when null.</param>
             public static global::Telemetry.Features.TelemetryState For(global::DurableStreams.DurableStreamClient client, string site, string @event, global::DurableStreams.State.DurableStateOptions? options = null) =>
-                new global::Telemetry.Features.TelemetryState(GetJsonStream(client, UrlFor(site, @event)), options);
+                new global::Telemetry.Features.TelemetryState(global::Telemetry.Features.TelemetryState.GetJsonStream(client, global::Telemetry.Features.TelemetryState.UrlFor(site, @event)), options);
 
             /// <summary>The state of an existing stream, checked with HEAD.</summary>
             /// <param name="client">The client; the URL resolves against its base address.</param>
@@ -48,7 +48,7 @@ namespace Telemetry
                 global::DurableStreams.DurableStreamClient client, string site, string @event,
                 global::DurableStreams.State.DurableStateOptions? options = null,
                 global::System.Threading.CancellationToken cancellationToken = default) =>
-                VerifyExistsAsync(For(client, site, @event, options), cancellationToken);
+                global::Telemetry.Features.TelemetryState.VerifyExistsAsync(global::Telemetry.Features.TelemetryState.For(client, site, @event, options), cancellationToken);
 
             /// <summary>The stream's URL, relative to the client's base address.</summary>
             /// <param name="site">The <c>{site}</c> value; it is URL-escaped.</param>
