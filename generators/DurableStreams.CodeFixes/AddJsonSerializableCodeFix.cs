@@ -14,8 +14,9 @@ using Microsoft.CodeAnalysis.Simplification;
 namespace DurableStreams.CodeFixes;
 
 /// <summary>
-/// Fixes DSG001 and DSG002 by adding <c>[JsonSerializable(typeof(T))]</c> to the context that should list
-/// the message type: the named one, or the project's only one. The context may live in another file.
+/// Fixes DSG001 and DSG002 (stream message types) and DSG022 and DSG023 (state entities) by adding
+/// <c>[JsonSerializable(typeof(T))]</c> to the context that should list the type: the named one, or the
+/// project's only one. The context may live in another file.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddJsonSerializableCodeFix)), Shared]
 public sealed class AddJsonSerializableCodeFix : CodeFixProvider
@@ -23,7 +24,10 @@ public sealed class AddJsonSerializableCodeFix : CodeFixProvider
     private const string JsonSerializableAttribute = "global::System.Text.Json.Serialization.JsonSerializable";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        [DiagnosticDescriptors.NotInAnyJsonContext.Id, DiagnosticDescriptors.NotInNamedJsonContext.Id];
+        [
+            DiagnosticDescriptors.NotInAnyJsonContext.Id, DiagnosticDescriptors.NotInNamedJsonContext.Id,
+            DiagnosticDescriptors.EntityNotInAnyJsonContext.Id, DiagnosticDescriptors.EntityNotInNamedJsonContext.Id,
+        ];
 
     // Each fix edits one context; several at once could insert at the same spot, so no fix-all.
     public override FixAllProvider? GetFixAllProvider() => null;

@@ -2,6 +2,7 @@ using DurableStreams.CodeFixes;
 using DurableStreams.Generators.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace DurableStreams.Generators.Tests.Support;
@@ -10,7 +11,12 @@ namespace DurableStreams.Generators.Tests.Support;
 /// A Roslyn testing-library run of <see cref="AddJsonSerializableCodeFix"/> on our analyzer's diagnostics,
 /// with both generators running so that the code before and after the fix compiles.
 /// </summary>
-internal sealed class CodeFixTest : CSharpCodeFixTest<DurableStreamAnalyzer, AddJsonSerializableCodeFix, DefaultVerifier>
+internal sealed class CodeFixTest(string[] sources, string[] fixedSources, params DiagnosticResult[] expected)
+    : CodeFixTest<DurableStreamAnalyzer>(sources, fixedSources, expected);
+
+/// <summary>As <see cref="CodeFixTest"/>, for the diagnostics of <typeparamref name="TAnalyzer"/>.</summary>
+internal class CodeFixTest<TAnalyzer> : CSharpCodeFixTest<TAnalyzer, AddJsonSerializableCodeFix, DefaultVerifier>
+    where TAnalyzer : DiagnosticAnalyzer, new()
 {
     public CodeFixTest(string[] sources, string[] fixedSources, params DiagnosticResult[] expected)
     {
@@ -32,7 +38,7 @@ internal sealed class CodeFixTest : CSharpCodeFixTest<DurableStreamAnalyzer, Add
 
     public static Task VerifyAsync(string source, string fixedSource, params DiagnosticResult[] expected)
     {
-        var test = new CodeFixTest([source], [fixedSource], expected);
+        var test = new CodeFixTest<TAnalyzer>([source], [fixedSource], expected);
         if (source == fixedSource)
             test.FixedState.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync(TestContext.Current.CancellationToken);
