@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace DurableStreams.Testing;
@@ -10,8 +11,26 @@ internal static class ReferenceServerInstaller
 {
     private const int OutputLinesKeptForErrors = 40;
 
-    public static bool IsInstalled(string serverDirectory) =>
-        Directory.Exists(Path.Combine(serverDirectory, "node_modules", "@durable-streams", "server"));
+    /// <summary>Whether every direct dependency of the npm project is in its node_modules (an older install may lack a newer one).</summary>
+    public static bool IsInstalled(string serverDirectory)
+    {
+        var modules = Path.Combine(serverDirectory, "node_modules");
+        if (!Directory.Exists(Path.Combine(modules, "@durable-streams", "server")))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(serverDirectory, "package.json")));
+            return !manifest.RootElement.TryGetProperty("dependencies", out var dependencies)
+                || dependencies.EnumerateObject().All(d => Directory.Exists(Path.Combine(modules, d.Name)));
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return false; // npm ci reports what is wrong with the project
+        }
+    }
 
     public static async Task EnsureInstalledAsync(
         string serverDirectory, ReferenceServerOptions options, CancellationToken cancellationToken)
