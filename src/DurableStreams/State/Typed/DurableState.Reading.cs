@@ -47,6 +47,9 @@ public abstract partial class DurableState
         }
         finally
         {
+            // The continuation above runs asynchronously; a run that caught up has completed WhenUpToDate when it returns.
+            if (Volatile.Read(ref _reader).WhenUpToDate.IsCompleted)
+                _upToDate.TrySetResult();
             Volatile.Write(ref _running, 0);
         }
     }

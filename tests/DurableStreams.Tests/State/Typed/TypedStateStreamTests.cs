@@ -59,6 +59,33 @@ public abstract class TypedStateStreamTests(ISubscriptionServer server)
     }
 
     [Fact]
+    public async Task A_state_caught_up_once_goes_live_from_where_it_stopped_and_runs_once_at_a_time()
+    {
+        using var client = server.CreateClient();
+        var writer = await NewStateAsync(client, "typed-catchup-live");
+        await writer.Rooms.InsertAsync(new Room(1, "one"));
+        var reader = PresenceState.For(client, writer.Stream.Url.Segments[^1]);
+        var rooms = Record(reader.Rooms, r => r.Topic);
+
+        await reader.CatchUpAsync();
+        Assert.True(reader.IsUpToDate);
+        Assert.True(reader.WhenUpToDate.IsCompletedSuccessfully);
+        Offset caughtUp = reader.Position;
+
+        using var stop = new CancellationTokenSource();
+        Task run = reader.RunAsync(stop.Token);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => reader.RunAsync());
+        StateWriteResult two = await writer.Rooms.InsertAsync(new Room(2, "two"));
+        await reader.AwaitTxIdAsync(two.TxId, Patience);
+
+        Assert.Equal(["Change:Inserted 1 one<--", "Change:Inserted 2 two<--"], rooms); // nothing replayed
+        Assert.NotEqual(caughtUp, reader.Position);
+        Assert.Equal(two.Offset, reader.Position);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
     public async Task Create_is_idempotent_and_Connect_checks_the_stream_exists()
     {
         using var client = server.CreateClient();
