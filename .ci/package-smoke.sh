@@ -105,3 +105,20 @@ if build_output=$(dotnet build "$app" -c Release 2>&1); then
 fi
 grep -q 'error DSG001' <<<"$build_output" || { echo "$build_output" >&2; echo "expected error DSG001" >&2; exit 1; }
 echo "package smoke: the packaged analyzer reports DSG001 for an unlisted message type"
+
+# ... and a broken state schema: an entity without a [StateKey].
+rm "$app/Unlisted.cs"
+cat > "$app/Keyless.cs" <<'CS'
+[DurableStreams.State.StateEntity("keyless")]
+public sealed record Keyless(string Text);
+
+[DurableStreams.State.DurableState("smoke/keyless")]
+[DurableStreams.State.StateCollection<Keyless>("Items")]
+public sealed partial class KeylessState;
+CS
+if build_output=$(dotnet build "$app" -c Release 2>&1); then
+  echo "a state entity without a [StateKey] built without error" >&2
+  exit 1
+fi
+grep -q 'error DSG013' <<<"$build_output" || { echo "$build_output" >&2; echo "expected error DSG013" >&2; exit 1; }
+echo "package smoke: the packaged analyzer reports DSG013 for a state entity without a key"

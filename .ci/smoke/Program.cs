@@ -59,13 +59,28 @@ if (live != late || !read.SequenceEqual(expected))
     Console.Error.WriteLine($"live read {live}; full read {read.Count} greetings that differ from the {expected.Length} written");
     return 1;
 }
+// Typed state from the packaged generator: a typed upsert, read back by another instance catching up.
+var tallyRun = Guid.NewGuid().ToString("N");
+await using (var tally = Tally.For(client, tallyRun))
+{
+    await tally.CreateAsync();
+    await tally.Counters.UpsertAsync(new Counter("greetings", read.Count));
+}
+await using var tallyReader = Tally.For(client, tallyRun);
+await tallyReader.CatchUpAsync();
+if (!tallyReader.Counters.TryGetValue("greetings", out var counter) || counter.Value != read.Count)
+{
+    Console.Error.WriteLine($"typed state: read back {(counter is null ? "nothing" : counter.ToString())}, expected {read.Count} greetings");
+    return 1;
+}
+
 var health = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 if (health.Status != HealthStatus.Healthy)
 {
     Console.Error.WriteLine($"health check: {health.Status}: {string.Join("; ", health.Entries.Select(e => $"{e.Key}: {e.Value.Description}"))}");
     return 1;
 }
-Console.WriteLine($"package smoke: {read.Count} greetings round-tripped through {greetings.Url}, one of them live past the resilience timeouts; health check {health.Status}");
+Console.WriteLine($"package smoke: {read.Count} greetings round-tripped through {greetings.Url}, one of them live past the resilience timeouts; typed state read back; health check {health.Status}");
 await app.StopAsync();
 return 0;
 
@@ -80,4 +95,12 @@ static int FreePort()
 public sealed record Greeting(string Text, int Order);
 
 [JsonSerializable(typeof(Greeting))]
+[JsonSerializable(typeof(Counter))]
 internal sealed partial class SmokeJson : JsonSerializerContext;
+
+[DurableStreams.State.StateEntity("counter")]
+public sealed record Counter([DurableStreams.State.StateKey] string Name, int Value);
+
+[DurableStreams.State.DurableState("smoke/{run}/tally")]
+[DurableStreams.State.StateCollection<Counter>("Counters")]
+public sealed partial class Tally;

@@ -1,4 +1,4 @@
-// Native AOT sample: generated typed streams end to end. It creates two streams, appends typed records
+// Native AOT sample: generated typed streams and a generated typed state end to end. It creates two streams, appends typed records
 // (one stream plain, one polymorphic through an exactly-once producer), reads them back while they are
 // written (live, over SSE and long-poll) and afterwards (catch-up), and exits 0 only if every read
 // returned exactly what was written.
@@ -61,6 +61,7 @@ var checks = new (string Name, bool Ok)[]
     ("orders, checkpointed consumer", await ConsumerSample.RunAsync(client, orders, writtenOrders, run).WaitAsync(patience)),
     ("orders, webhook receiver", await WebhookSample.RunAsync(client, writtenOrders, run, patience)),
     ("orders, pull-wake workers", await PullWakeSample.RunAsync(client, writtenOrders, run, patience)),
+    ("typed state, live (SSE) and resumed from a checkpoint", await StateSample.RunAsync(client, run, patience)),
 };
 foreach (var (name, ok) in checks)
     Console.WriteLine($"{(ok ? "ok      " : "MISMATCH")} {name}");
