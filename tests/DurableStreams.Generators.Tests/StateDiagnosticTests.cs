@@ -528,4 +528,49 @@ public sealed class StateDiagnosticTests
         return GeneratorAndAnalyzerTest.VerifyAsync(source,
             At(CollectionWithoutState, source, "StateCollection<Room>(\"Rooms\")").WithArguments("Forgotten"));
     }
+
+    [Fact]
+    public Task Problems_of_entities_from_a_referenced_assembly_are_reported_on_the_collection()
+    {
+        var library = TestCompilation.EmitLibrary("""
+            using DurableStreams.State;
+
+            namespace Lib;
+
+            [StateEntity("keyless")]
+            public sealed record Keyless(string Id);
+
+            // Internal is readable next to the entity, not from another assembly.
+            [StateEntity("hidden")]
+            public sealed class Hidden
+            {
+                [StateKey] public string Id { internal get; set; } = "";
+            }
+
+            // Near miss: a positional key read from metadata is found.
+            [StateEntity("fine")]
+            public sealed record Fine(string Name, [StateKey] int Id);
+            """);
+        const string source = Usings + """
+            [JsonSerializable(typeof(Lib.Keyless))]
+            [JsonSerializable(typeof(Lib.Hidden))]
+            [JsonSerializable(typeof(Lib.Fine))]
+            internal partial class AppJson : JsonSerializerContext;
+
+            [DurableState("lib")]
+            [StateCollection<Lib.Keyless>("Keyless")]
+            [StateCollection<Lib.Hidden>("Hidden")]
+            [StateCollection<Lib.Fine>("Fine")]
+            internal partial class LibState;
+
+            [DurableState("fine")]
+            [StateCollection<Lib.Fine>("Fine")]
+            internal partial class FineState;
+            """;
+        var test = new GeneratorAndAnalyzerTest(source,
+            Within(StateEntityWithoutKey, source, "StateCollection<Lib.Keyless>", "Lib.Keyless").WithArguments("Lib.Keyless"),
+            Within(UnreadableStateKey, source, "StateCollection<Lib.Hidden>", "Lib.Hidden").WithArguments("Lib.Hidden.Id"));
+        test.TestState.AdditionalReferences.Add(library);
+        return test.RunAsync(TestContext.Current.CancellationToken);
+    }
 }

@@ -191,6 +191,53 @@ public sealed class StateGeneratedSourceTests
         """);
 
     [Fact]
+    public void Entities_from_a_referenced_assembly()
+    {
+        var library = TestCompilation.EmitLibrary("""
+            using DurableStreams.State;
+
+            namespace Lib;
+
+            [StateEntity("user")]
+            public sealed record User([StateKey] string Id, string Name);
+
+            [StateEntity("tag")]
+            public sealed class Tag
+            {
+                [StateKey] public long Id { get; set; }
+            }
+            """);
+        var compilation = TestCompilation.Create("""
+            using System.Text.Json.Serialization;
+            using DurableStreams.State;
+
+            namespace App;
+
+            [JsonSerializable(typeof(Lib.User))]
+            [JsonSerializable(typeof(Lib.Tag))]
+            internal partial class AppJson : JsonSerializerContext;
+
+            [DurableState("users")]
+            [StateCollection<Lib.User>("Users")]
+            [StateCollection<Lib.Tag>("Tags")]
+            internal partial class UserState;
+
+            internal static class Usage
+            {
+                public static int Run(DurableStreams.DurableStreamClient client) => UserState.For(client).Users.Count;
+            }
+            """).AddReferences(library);
+
+        var result = GeneratorRunner.RunWithJson(compilation);
+
+        var diagnostics = result.Output.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity != DiagnosticSeverity.Hidden);
+        Assert.Empty(diagnostics);
+        var generated = Assert.Single(result.Sources).SourceText.ToString();
+        Assert.Contains("Users = Register<string, global::Lib.User>(\"user\", global::App.AppJson.Default, static entity => entity.Id);", generated, StringComparison.Ordinal);
+        Assert.Contains("Tags = Register<long, global::Lib.Tag>(\"tag\", global::App.AppJson.Default, static entity => entity.Id);", generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Invalid_state_declarations_generate_nothing()
     {
         var result = GeneratorRunner.RunWithJson("""

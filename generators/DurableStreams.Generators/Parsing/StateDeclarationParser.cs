@@ -125,10 +125,16 @@ internal static class StateDeclarationParser
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             var entityLocation = TypeArgument(syntax)?.GetLocation() ?? syntax?.GetLocation();
             var nameLocation = syntax?.ArgumentList?.Arguments.FirstOrDefault()?.Expression.GetLocation() ?? syntax?.GetLocation();
-            if (attributeClass.TypeArguments[0] is not INamedTypeSymbol entity || entity.TypeKind == TypeKind.Error
-                || attribute.ConstructorArguments is not [{ Value: var nameValue }])
+            if (attributeClass.TypeArguments[0].TypeKind == TypeKind.Error || attribute.ConstructorArguments is not [{ Value: var nameValue }])
             {
                 complete = false; // already a compiler error
+                continue;
+            }
+            if (attributeClass.TypeArguments[0] is not INamedTypeSymbol entity)
+            {
+                // An array, pointer or type parameter cannot carry [StateEntity].
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.CollectionEntityNotStateEntity, entityLocation,
+                    attributeClass.TypeArguments[0].ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat), nameValue as string ?? ""));
                 continue;
             }
 
@@ -166,8 +172,12 @@ internal static class StateDeclarationParser
                 unnamed.Add((entity, entityLocation));
             }
 
-            // The entity's own problems are reported on the entity (DSG013-DSG017); here they only stop generation.
-            var (info, _) = StateEntityReader.Read(entity, entityAttribute, cancellationToken);
+            // The entity's own problems are reported on the entity (DSG013-DSG017, DSG031); here they only stop generation.
+            // An entity from a referenced assembly has no source here, so its problems are reported on the collection.
+            var fromMetadata = entity.DeclaringSyntaxReferences.IsEmpty;
+            var (info, entityDiagnostics) = StateEntityReader.Read(entity, entityAttribute, cancellationToken, fromMetadata ? entityLocation : null);
+            if (fromMetadata)
+                diagnostics.AddRange(entityDiagnostics);
             if (info is null)
             {
                 complete = false;

@@ -22,6 +22,20 @@ internal static class TestCompilation
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
+    /// <summary>A library compiled from <paramref name="source"/> and loaded as metadata, as a referenced assembly is.</summary>
+    public static MetadataReference EmitLibrary(string source)
+    {
+        var library = CSharpCompilation.Create(
+            "TestLibrary",
+            [CSharpSyntaxTree.ParseText(source, ParseOptions, path: "Library.cs")],
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        using var image = new MemoryStream();
+        var emitted = library.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        return MetadataReference.CreateFromImage(image.ToArray());
+    }
+
     /// <summary>The DurableStreams runtime and the packages its public API mentions.</summary>
     public static IEnumerable<string> RuntimeAssemblies()
     {
