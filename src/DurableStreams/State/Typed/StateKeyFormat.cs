@@ -19,23 +19,19 @@ internal static class StateKeyFormat<TKey> where TKey : notnull
     /// <summary>The key as the message's <c>key</c> (null for a null string key).</summary>
     public static string? Format(TKey key)
     {
+        // typeof(TKey) tests are constants per instantiation, and (T)(object)key of a value type is not boxed by the JIT.
         CultureInfo c = CultureInfo.InvariantCulture;
-        object boxed = key; // the JIT drops the box in each branch's instantiation
-        return boxed switch
-        {
-            string s => s,
-            Guid g => g.ToString("D"),
-            int i => i.ToString(c),
-            long l => l.ToString(c),
-            short s16 => s16.ToString(c),
-            byte b => b.ToString(c),
-            sbyte sb => sb.ToString(c),
-            ushort us => us.ToString(c),
-            uint ui => ui.ToString(c),
-            ulong ul => ul.ToString(c),
-            null => null,
-            _ => throw new NotSupportedException($"{typeof(TKey).Name} is not a supported state key type."),
-        };
+        if (typeof(TKey) == typeof(Guid)) return ((Guid)(object)key).ToString("D");
+        if (typeof(TKey) == typeof(int)) return ((int)(object)key).ToString(c);
+        if (typeof(TKey) == typeof(long)) return ((long)(object)key).ToString(c);
+        if (typeof(TKey) == typeof(short)) return ((short)(object)key).ToString(c);
+        if (typeof(TKey) == typeof(byte)) return ((byte)(object)key).ToString(c);
+        if (typeof(TKey) == typeof(sbyte)) return ((sbyte)(object)key).ToString(c);
+        if (typeof(TKey) == typeof(ushort)) return ((ushort)(object)key).ToString(c);
+        if (typeof(TKey) == typeof(uint)) return ((uint)(object)key).ToString(c);
+        if (typeof(TKey) == typeof(ulong)) return ((ulong)(object)key).ToString(c);
+        if (typeof(TKey) == typeof(string)) return (string?)(object?)key;
+        throw new NotSupportedException($"{typeof(TKey).Name} is not a supported state key type.");
     }
 
     /// <summary>Parses a message's <c>key</c>; false unless it is the canonical text of a <typeparamref name="TKey"/>.</summary>
