@@ -39,6 +39,12 @@ public enum StateErrorReason
     /// Typed state (<see cref="DurableState"/>): the key of the decoded entity differs from the change's <c>key</c>.
     /// </summary>
     KeyMismatch,
+
+    /// <summary>
+    /// A <c>delete</c> of a key the view does not hold (unless <see cref="StateView.IgnoreDeletesOfMissingKeys"/> or
+    /// <see cref="DurableStateOptions.IgnoreDeletesOfMissingKeys"/> is set).
+    /// </summary>
+    MissingKey,
 }
 
 /// <summary>

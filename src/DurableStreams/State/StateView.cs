@@ -33,6 +33,14 @@ public sealed partial class StateView
     /// <summary>Raised when changes become visible: after each change outside a snapshot, at <c>snapshot-end</c>, and at <c>reset</c>.</summary>
     public event EventHandler<StateChangedEventArgs>? Changed;
 
+    /// <summary>
+    /// Whether a <c>delete</c> of a key the view does not hold is applied as a no-op (its txid counts as applied), as the
+    /// TypeScript package <c>@durable-streams/state</c> does. False by default: such a delete is rejected with
+    /// <see cref="StateErrorReason.MissingKey"/>, since it means the stream and the view disagree (a lost or reordered
+    /// message, or a writer deleting what it never wrote). Set it to follow streams whose writers delete twice.
+    /// </summary>
+    public bool IgnoreDeletesOfMissingKeys { get; init; }
+
     /// <summary>Whether a snapshot is open (a <c>snapshot-start</c> was applied and its <c>snapshot-end</c> not yet).</summary>
     public bool IsInSnapshot => Volatile.Read(ref _snapshot) is not null;
 
@@ -118,7 +126,11 @@ public sealed partial class StateView
         {
             if (!present)
             {
-                // A delete of a key the view does not hold changes nothing (as in the TypeScript package); its txid counts.
+                if (!IgnoreDeletesOfMissingKeys)
+                    throw new StateProtocolException(
+                        $"A delete of '{message.Type}' key '{message.Key}', which the state does not hold.", StateErrorReason.MissingKey,
+                        message.Type, message.Key);
+                // Tolerated (as the TypeScript package does): the delete changes nothing; its txid counts.
                 if (message.TxId is { } counted)
                 {
                     if (_snapshot is { } open)

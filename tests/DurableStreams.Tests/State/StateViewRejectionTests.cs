@@ -16,6 +16,8 @@ public sealed class StateViewRejectionTests
         { "{'type':'user','key':'1','value':1,'headers':{'operation':'insert','timestamp':'noon'}}", StateErrorReason.MalformedMessage },
         { "'not an object'", StateErrorReason.MalformedMessage },
         { "[1]", StateErrorReason.MalformedMessage },
+        { Delete("user", "missing"), StateErrorReason.MissingKey },
+        { Delete("nosuchtype", "1"), StateErrorReason.MissingKey },
     };
 
     private static StateView Seeded(out List<StateChangedEventArgs> seen)
@@ -58,6 +60,21 @@ public sealed class StateViewRejectionTests
         view.Apply(Control("snapshot-end"));
         Assert.Equal("snapshot=False;flag{x=true;}user{1={\"name\":\"A\"};2=\"staged\";}", Fingerprint(view));
         Assert.Equal([("2", StateChangeKind.Inserted)], Assert.Single(seen).Changes.Select(c => (c.Key, c.Kind)));
+    }
+
+    [Fact]
+    public void A_delete_of_a_missing_key_names_it_and_the_next_message_still_applies()
+    {
+        var view = Seeded(out _);
+
+        var e = Assert.Throws<StateProtocolException>(() => view.Apply(Delete("user", "42", txid: "tx-del")));
+
+        Assert.Equal(StateErrorReason.MissingKey, e.Reason);
+        Assert.Equal(("user", "42"), (e.EntityType, e.Key));
+        Assert.Contains("42", e.Message);
+        Assert.False(view.HasAppliedTxId("tx-del"));
+        view.Apply(Delete("user", "1"));
+        Assert.Equal("snapshot=False;flag{x=true;}", Fingerprint(view));
     }
 
     [Fact]

@@ -5,16 +5,17 @@ namespace DurableStreams.Tests.State;
 
 /// <summary>
 /// What the protocol leaves open and the TypeScript package tolerates, the view tolerates too, so both materialise a
-/// stream to the same state: deletes of keys it does not hold, and unmatched snapshot boundaries.
+/// stream to the same state: unmatched snapshot boundaries always, and deletes of keys it does not hold when told to
+/// (<see cref="StateView.IgnoreDeletesOfMissingKeys"/>; by default those are rejected).
 /// </summary>
 public sealed class StateViewToleranceTests
 {
     [Theory]
     [InlineData("user", "missing")]
     [InlineData("nosuchtype", "1")]
-    public void A_delete_of_a_key_the_view_does_not_hold_changes_nothing_and_its_txid_counts(string type, string key)
+    public void With_IgnoreDeletesOfMissingKeys_a_delete_of_a_key_the_view_does_not_hold_changes_nothing_and_its_txid_counts(string type, string key)
     {
-        var view = new StateView();
+        var view = new StateView { IgnoreDeletesOfMissingKeys = true };
         view.Apply(Insert("user", "1", "{'name':'A'}"));
         var seen = Record(view);
 
@@ -26,9 +27,9 @@ public sealed class StateViewToleranceTests
     }
 
     [Fact]
-    public void A_key_deleted_twice_is_gone_once()
+    public void With_IgnoreDeletesOfMissingKeys_a_key_deleted_twice_is_gone_once()
     {
-        var view = new StateView();
+        var view = new StateView { IgnoreDeletesOfMissingKeys = true };
         var seen = Record(view);
 
         view.Apply($"[{Insert("t", "1", "1")},{Delete("t", "1")},{Delete("t", "1")},{Insert("t", "2", "2")}]");
@@ -38,9 +39,9 @@ public sealed class StateViewToleranceTests
     }
 
     [Fact]
-    public void In_a_snapshot_a_delete_of_a_missing_key_lists_no_change_and_its_txid_counts_at_the_end()
+    public void With_IgnoreDeletesOfMissingKeys_in_a_snapshot_a_delete_of_a_missing_key_lists_no_change_and_its_txid_counts_at_the_end()
     {
-        var view = new StateView();
+        var view = new StateView { IgnoreDeletesOfMissingKeys = true };
         var seen = Record(view);
 
         view.Apply($"[{Control("snapshot-start")},{Delete("t", "x", txid: "s1")},{Insert("t", "1", "1")}]");

@@ -34,7 +34,7 @@ public abstract partial class DurableState : IAsyncDisposable
         Stream = stream;
         Live = options.Live;
         _typed = new TypedState(options.IgnoreUnknownTypes);
-        View = new StateView(options.Checkpoint?.Snapshot, _typed);
+        View = new StateView(options.Checkpoint?.Snapshot, _typed) { IgnoreDeletesOfMissingKeys = options.IgnoreDeletesOfMissingKeys };
         _reader = new StateReader(stream, View, options.Checkpoint?.Offset ?? Offset.Beginning, Live);
         if (options.Producer is { } producerOptions)
         {

@@ -22,6 +22,12 @@ public sealed class DurableStateOptions
     public bool IgnoreUnknownTypes { get; set; }
 
     /// <summary>
+    /// Whether a <c>delete</c> of a key the state does not hold is a no-op, as in <c>@durable-streams/state</c>
+    /// (<see cref="StateView.IgnoreDeletesOfMissingKeys"/>). By default it is rejected with <see cref="StateErrorReason.MissingKey"/>.
+    /// </summary>
+    public bool IgnoreDeletesOfMissingKeys { get; set; }
+
+    /// <summary>
     /// When set, writes go through an exactly-once <see cref="IdempotentProducer"/> created with these options: their
     /// <see cref="StateWriteResult.Offset"/> is null, <see cref="DurableState.FlushAsync"/> waits for acknowledgement and
     /// <see cref="DurableState.DisposeAsync"/> flushes and closes the producer. Null (the default) appends directly.

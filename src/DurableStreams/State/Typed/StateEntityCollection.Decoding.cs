@@ -26,7 +26,8 @@ public sealed partial class StateEntityCollection<TKey, TEntity> : IEntityCollec
         bool present = current.TryGetValue(key, out TEntity? previous);
         if (message.Operation == ChangeOperation.Delete)
         {
-            // The view applies a delete of a key it does not hold as a no-op without asking the typed layer, and both hold the same keys.
+            // The view rejects (or, when told to, skips) a delete of a key it does not hold before asking the typed layer,
+            // and both hold the same keys.
             if (!present)
                 throw new InvalidOperationException($"A delete of '{Type}' key '{message.Key}', which the state does not hold, reached the typed layer.");
             return new PreparedChange(Index, this, current.Remove(key),

@@ -7,9 +7,9 @@ namespace DurableStreams.Tests.State.Typed;
 /// <summary>Bad input is a typed error and changes nothing: not the view, not the typed collections, no notification.</summary>
 public sealed class TypedStateRejectionTests
 {
-    private static PresenceState Seeded(out List<string> notifications)
+    private static PresenceState Seeded(out List<string> notifications, DurableStateOptions? options = null)
     {
-        var state = NewState();
+        var state = NewState(options);
         state.View.Apply($"[{Insert("user", "u1", UserJson("u1", "Ada"))},{Insert("room", "1", RoomJson(1, "tea"))}]");
         var seen = new List<string>();
         state.Users.Changed += (_, e) => seen.Add("user");
@@ -70,9 +70,13 @@ public sealed class TypedStateRejectionTests
         AssertRejected(Insert("order", "o1", "{'total':3}", "bad"), StateErrorReason.UnknownType, "order", "o1");
 
     [Fact]
-    public void A_delete_of_a_missing_key_changes_nothing_as_in_the_view()
+    public void A_delete_of_a_missing_key_is_a_missing_key() =>
+        AssertRejected(Delete("room", "9", "bad"), StateErrorReason.MissingKey, "room", "9");
+
+    [Fact]
+    public void With_IgnoreDeletesOfMissingKeys_a_delete_of_a_missing_key_changes_nothing_as_in_the_view()
     {
-        var state = Seeded(out var notifications);
+        var state = Seeded(out var notifications, new DurableStateOptions { IgnoreDeletesOfMissingKeys = true });
         string view = Fingerprint(state.View), typed = Show(state);
 
         state.View.Apply(Delete("room", "9", "del"));
