@@ -100,6 +100,32 @@ public sealed partial class StateEntityCollection<TKey, TEntity> : IReadOnlyDict
     public Task<StateWriteResult> DeleteAsync(TKey key, CancellationToken cancellationToken = default) =>
         Owner.BeginTransaction().Delete(this, key).CommitAsync(cancellationToken);
 
+    /// <summary>Writes an <c>insert</c> of <paramref name="entity"/> as one transaction with the given <paramref name="txId"/>.</summary>
+    /// <inheritdoc cref="InsertAsync(TEntity, CancellationToken)" path="/exception"/>
+    public Task<StateWriteResult> InsertAsync(TEntity entity, string txId, CancellationToken cancellationToken = default) =>
+        Owner.BeginTransaction(Given(txId)).Insert(this, entity).CommitAsync(cancellationToken);
+
+    /// <summary>Writes an <c>update</c> of <paramref name="entity"/> as one transaction with the given <paramref name="txId"/>.</summary>
+    /// <inheritdoc cref="UpdateAsync(TEntity, CancellationToken)" path="/exception"/>
+    public Task<StateWriteResult> UpdateAsync(TEntity entity, string txId, CancellationToken cancellationToken = default) =>
+        Owner.BeginTransaction(Given(txId)).Update(this, entity).CommitAsync(cancellationToken);
+
+    /// <summary>Writes an <c>upsert</c> of <paramref name="entity"/> as one transaction with the given <paramref name="txId"/>.</summary>
+    /// <inheritdoc cref="UpsertAsync(TEntity, CancellationToken)" path="/exception"/>
+    public Task<StateWriteResult> UpsertAsync(TEntity entity, string txId, CancellationToken cancellationToken = default) =>
+        Owner.BeginTransaction(Given(txId)).Upsert(this, entity).CommitAsync(cancellationToken);
+
+    /// <summary>Writes a <c>delete</c> of <paramref name="key"/> as one transaction with the given <paramref name="txId"/>.</summary>
+    /// <inheritdoc cref="DeleteAsync(TKey, CancellationToken)" path="/exception"/>
+    public Task<StateWriteResult> DeleteAsync(TKey key, string txId, CancellationToken cancellationToken = default) =>
+        Owner.BeginTransaction(Given(txId)).Delete(this, key).CommitAsync(cancellationToken);
+
+    private static string Given(string txId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(txId);
+        return txId;
+    }
+
     /// <summary>The change message writing <paramref name="entity"/>, validated as a reader of this collection would.</summary>
     internal ChangeMessage ToChange(TEntity entity, ChangeOperation operation)
     {

@@ -46,6 +46,27 @@ public sealed class TypedStateWriterTests
     }
 
     [Fact]
+    public async Task Each_typed_writer_takes_a_given_txid()
+    {
+        using var fake = RecordingClient();
+        var state = PresenceState.For(fake.Client, "given");
+
+        var results = new[]
+        {
+            await state.Users.InsertAsync(new User("u1", "Ada", "online"), "t-insert"),
+            await state.Users.UpdateAsync(new User("u1", "Ada", "away"), "t-update"),
+            await state.Rooms.UpsertAsync(new Room(1, "one"), "t-upsert"),
+            await state.Rooms.DeleteAsync(1, "t-delete"),
+        };
+
+        Assert.Equal(["t-insert", "t-update", "t-upsert", "t-delete"], results.Select(r => r.TxId));
+        Assert.Equal(["user/u1/Insert/t-insert", "user/u1/Update/t-update", "room/1/Upsert/t-upsert", "room/1/Delete/t-delete"],
+            Enumerable.Range(0, 4).Select(i => Assert.Single(Posted(fake, i))).Select(c => $"{c.Type}/{c.Key}/{c.Operation}/{c.TxId}"));
+        await Assert.ThrowsAsync<ArgumentException>(() => state.Rooms.DeleteAsync(2, ""));
+        Assert.Equal(4, fake.Handler.Posts.Count);
+    }
+
+    [Fact]
     public async Task A_transaction_across_collections_goes_out_in_one_append_in_order_with_one_txid()
     {
         using var fake = RecordingClient();
