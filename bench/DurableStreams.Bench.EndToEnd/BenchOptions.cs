@@ -12,12 +12,14 @@ internal sealed record BenchOptions
     public int Callers { get; init; } = 64;
     public int LatencyMessages { get; init; } = 1_000;
     public int LatencyWarmup { get; init; } = 20;
+    public int SingleCallerMessages { get; init; } = 2_000;
+    public int Creates { get; init; } = 100;
 
     /// <summary>Quick mode keeps every scenario but shrinks counts and rounds to stay well under 3 minutes.</summary>
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
-        if (args.Contains("--quick")) options = options with { Quick = true, Rounds = 3, Messages = 20_000, LatencyMessages = 200 };
+        if (args.Contains("--quick")) options = options with { Quick = true, Rounds = 3, Messages = 20_000, LatencyMessages = 200, SingleCallerMessages = 500, Creates = 50 };
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])

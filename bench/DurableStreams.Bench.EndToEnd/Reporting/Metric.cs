@@ -2,7 +2,8 @@ namespace DurableStreams.Bench.EndToEnd.Reporting;
 
 /// <summary>
 /// One row of the report: the SDK's samples (one per round) against a baseline's (the TS client, or a
-/// limit such as the raw fetch), compared by median. The ratio is always SDK / baseline.
+/// limit such as the raw fetch), compared by median, and against the upstream C# client's when it ran. Ratios
+/// are always SDK / other.
 /// </summary>
 internal sealed class Metric(string scenario, string name, string unit, bool higherIsBetter, string baseline, double? target)
 {
@@ -17,10 +18,16 @@ internal sealed class Metric(string scenario, string name, string unit, bool hig
 
     public List<double> Sdk { get; } = [];
     public List<double> Other { get; } = [];
+    public List<double> Upstream { get; } = [];
+
+    /// <summary>Clients ("sdk", "ts", "upstream") whose stored data failed verification in this row's scenario.</summary>
+    public HashSet<string> Failed { get; } = [];
 
     public double? SdkMedian => Stats.Median(Sdk);
     public double? OtherMedian => Stats.Median(Other);
+    public double? UpstreamMedian => Stats.Median(Upstream);
     public double? Ratio => SdkMedian is { } s && OtherMedian is { } o && o != 0 ? s / o : null;
+    public double? UpstreamRatio => SdkMedian is { } s && UpstreamMedian is { } u && u != 0 ? s / u : null;
 
     public bool? Met => Ratio is not { } r || Target is not { } t ? null : HigherIsBetter ? r >= t : r <= t;
 }

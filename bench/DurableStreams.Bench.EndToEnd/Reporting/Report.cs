@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace DurableStreams.Bench.EndToEnd.Reporting;
 
-/// <summary>The console table and the <c>--json</c> file: one entry per metric with both medians, the unit and the ratio.</summary>
+/// <summary>The console table and the <c>--json</c> file: one entry per metric with the medians, the unit and the ratios.</summary>
 internal static class Report
 {
     public static string Machine() =>
@@ -15,17 +15,18 @@ internal static class Report
     public static string Load() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    public static string Table(IReadOnlyList<Metric> metrics)
+    /// <summary>The table; <paramref name="upstreamMissing"/> fills the upstream column when that client did not run.</summary>
+    public static string Table(IReadOnlyList<Metric> metrics, string? upstreamMissing)
     {
         var text = new StringBuilder();
-        text.AppendLine("| scenario | metric | unit | SDK | baseline | baseline value | ratio SDK/baseline | target | met |");
-        text.AppendLine("|---|---|---|---:|---|---:|---:|---|---|");
+        text.AppendLine("| scenario | metric | unit | SDK | baseline | baseline value | ratio SDK/baseline | target | met | upstream C# | ratio SDK/upstream |");
+        text.AppendLine("|---|---|---|---:|---|---:|---:|---|---|---:|---:|");
         foreach (var m in metrics)
         {
             var target = m.Target is { } t ? (m.HigherIsBetter ? "≥ " : "≤ ") + F(t) : "";
             var met = m.Met switch { true => "yes", false => "**no**", null => "" };
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {m.Scenario} | {m.Name} | {m.Unit} | {F(m.SdkMedian)} | {m.Baseline} | {F(m.OtherMedian)} | {m.Ratio?.ToString("0.000", CultureInfo.InvariantCulture) ?? "n/a"} | {target} | {met} |");
+                $"| {m.Scenario} | {m.Name} | {m.Unit} | {Cell(m, "sdk", m.SdkMedian)} | {m.Baseline} | {Cell(m, "ts", m.OtherMedian)} | {R(m.Ratio)} | {target} | {met} | {(upstreamMissing is null ? Cell(m, "upstream", m.UpstreamMedian) : "unavailable")} | {R(m.UpstreamRatio)} |");
         }
         return text.ToString();
     }
@@ -52,9 +53,15 @@ internal static class Report
             Number(json, "baselineValue", m.OtherMedian);
             Number(json, "ratio", m.Ratio);
             Number(json, "target", m.Target);
+            Number(json, "upstream", m.UpstreamMedian);
+            Number(json, "upstreamRatio", m.UpstreamRatio);
+            json.WriteStartArray("failedVerification");
+            foreach (var client in m.Failed) json.WriteStringValue(client);
+            json.WriteEndArray();
             if (m.Met is { } met) json.WriteBoolean("met", met); else json.WriteNull("met");
             Samples(json, "sdkSamples", m.Sdk);
             Samples(json, "baselineSamples", m.Other);
+            Samples(json, "upstreamSamples", m.Upstream);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -72,6 +79,11 @@ internal static class Report
         foreach (var v in values) json.WriteNumberValue(Math.Round(v, 4));
         json.WriteEndArray();
     }
+
+    private static string Cell(Metric m, string client, double? value) =>
+        m.Failed.Contains(client) ? "**FAILED verification**" : F(value);
+
+    private static string R(double? ratio) => ratio?.ToString("0.000", CultureInfo.InvariantCulture) ?? "n/a";
 
     private static string F(double? value) => value switch
     {

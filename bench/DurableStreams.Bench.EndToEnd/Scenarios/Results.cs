@@ -3,13 +3,13 @@ namespace DurableStreams.Bench.EndToEnd.Scenarios;
 /// <summary>One timed write run: wall time until every message was acknowledged, and client CPU time.</summary>
 internal sealed record WriteResult(double WallMs, double CpuMs);
 
-/// <summary>One catch-up read: wall and CPU time, messages decoded, working-set growth at the peak and (.NET only) allocations.</summary>
+/// <summary>One catch-up read: wall and CPU time, messages decoded, working-set growth at the peak and (.NET clients only) allocations.</summary>
 internal sealed record ReadResult(double WallMs, double CpuMs, int Count, long PeakGrowthBytes, double? AllocatedBytesPerMessage);
 
 /// <summary>Append-to-delivery latencies of one live run, warm-up excluded.</summary>
 internal sealed record LatencyResult(double[] LatenciesMs);
 
-/// <summary>One client under test: the same four scenarios for the SDK and for the TypeScript client.</summary>
+/// <summary>One client under test: the same scenarios for the SDK, the TypeScript client and the upstream C# client.</summary>
 internal interface IClientScenarios
 {
     string Name { get; }
@@ -17,4 +17,7 @@ internal interface IClientScenarios
     Task<WriteResult> ProducerAsync(string url, int messages, int callers, string producerId);
     Task<ReadResult> ReadAsync(string url);
     Task<LatencyResult> LatencyAsync(string url, int messages, int warmup, LiveMode live);
+
+    /// <summary>Creates <paramref name="count"/> JSON streams <c>{urlPrefix}0..</c> one after another, timing each; null when the client does not measure it.</summary>
+    Task<LatencyResult?> CreateLatencyAsync(string urlPrefix, int count);
 }

@@ -101,6 +101,18 @@ internal sealed class SdkScenarios(DurableStreamClient client) : IClientScenario
         return new LatencyResult(latencies);
     }
 
+    public async Task<LatencyResult?> CreateLatencyAsync(string urlPrefix, int count)
+    {
+        var latencies = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await client.CreateStreamAsync(urlPrefix + i, new CreateStreamOptions { ContentType = "application/json" }).ConfigureAwait(false);
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        return new LatencyResult(latencies);
+    }
+
     private static BenchRecord Message(int caller, int seq) => new(caller, seq, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), BenchRecord.Filler);
 
     internal static int Share(int total, int callers, int caller) => total / callers + (caller < total % callers ? 1 : 0);

@@ -3,10 +3,13 @@ using DurableStreams.Bench.EndToEnd.Harness;
 
 namespace DurableStreams.Bench.EndToEnd.Scenarios;
 
-/// <summary>The same scenarios run by the TypeScript client in the node driver (see bench/ts/driver.mjs).</summary>
-internal sealed class TsScenarios(TsDriver driver) : IClientScenarios
+/// <summary>
+/// The same scenarios run by a client in its own process: the TypeScript client (bench/ts/driver.mjs) or the
+/// upstream C# client (bench/upstream-dotnet). Drivers that do not measure something leave it out of the answer.
+/// </summary>
+internal sealed class DriverScenarios(ChildDriver driver, string name) : IClientScenarios
 {
-    public string Name => "ts";
+    public string Name => name;
 
     public async Task<WriteResult> AppendAsync(string url, int messages, int callers)
     {
@@ -26,7 +29,8 @@ internal sealed class TsScenarios(TsDriver driver) : IClientScenarios
     public async Task<ReadResult> ReadAsync(string url)
     {
         var answer = await driver.RunAsync(new JsonObject { ["cmd"] = "read", ["url"] = url }).ConfigureAwait(false);
-        return new ReadResult(Number(answer, "wallMs"), Number(answer, "cpuMs"), (int)Number(answer, "count"), (long)Number(answer, "peakRssGrowthBytes"), null);
+        return new ReadResult(Number(answer, "wallMs"), Number(answer, "cpuMs"), (int)Number(answer, "count"), (long)Number(answer, "peakRssGrowthBytes"),
+            answer["allocatedBytesPerMessage"]?.GetValue<double>());
     }
 
     public async Task<LatencyResult> LatencyAsync(string url, int messages, int warmup, LiveMode live)
@@ -36,8 +40,18 @@ internal sealed class TsScenarios(TsDriver driver) : IClientScenarios
             ["cmd"] = "latency", ["url"] = url, ["messages"] = messages, ["warmup"] = warmup,
             ["live"] = live == LiveMode.Sse ? "sse" : "long-poll",
         }).ConfigureAwait(false);
-        return new LatencyResult(answer["latenciesMs"]!.AsArray().Select(n => n!.GetValue<double>()).ToArray());
+        return Latencies(answer);
     }
+
+    public async Task<LatencyResult?> CreateLatencyAsync(string urlPrefix, int count)
+    {
+        // The TypeScript driver has no create command: that row compares this SDK with the upstream client only.
+        if (name == "ts") return null;
+        return Latencies(await driver.RunAsync(new JsonObject { ["cmd"] = "create", ["urlPrefix"] = urlPrefix, ["count"] = count }).ConfigureAwait(false));
+    }
+
+    private static LatencyResult Latencies(JsonObject answer) =>
+        new(answer["latenciesMs"]!.AsArray().Select(n => n!.GetValue<double>()).ToArray());
 
     private static double Number(JsonObject answer, string name) => answer[name]!.GetValue<double>();
 }
