@@ -165,6 +165,26 @@ public sealed class GeneratedSourceTests
         """);
 
     [Fact]
+    public void Placeholders_named_like_generated_members() => Verify("""
+        using System.Text.Json.Serialization;
+        using DurableStreams;
+
+        namespace Rooms;
+
+        [DurableStream("rooms/{For}/{UrlFor}/{GetJsonStream}/{VerifyExistsAsync}/{stream}")]
+        public sealed record Entered(string Who);
+
+        [JsonSerializable(typeof(Entered))]
+        internal partial class RoomJson : JsonSerializerContext;
+
+        internal static class Usage
+        {
+            public static System.Threading.Tasks.Task<EnteredStream> Run(DurableStreamClient client) =>
+                EnteredStream.ConnectAsync(client, For: "a", UrlFor: "b", GetJsonStream: "c", VerifyExistsAsync: "d", stream: "e");
+        }
+        """);
+
+    [Fact]
     public void Invalid_declarations_generate_nothing()
     {
         var result = GeneratorRunner.RunWithJson("""

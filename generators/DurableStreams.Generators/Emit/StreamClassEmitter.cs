@@ -75,7 +75,8 @@ internal static class StreamClassEmitter
             writer.Line("/// <summary>A handle on the stream; no I/O. Create it, connect to it, or use it directly.</summary>");
             WriteParameterDocs(writer, stream, placeholders);
             writer.Line($"public static {self} For({Client} {GeneratedNames.ClientParameter}{parameters}) =>");
-            writer.Line($"    new {self}(GetJsonStream({GeneratedNames.ClientParameter}, UrlFor({string.Join(", ", placeholders.Select(Identifier))})));");
+            // Calls go through the class name: a placeholder may be named For, UrlFor or GetJsonStream.
+            writer.Line($"    new {self}({self}.GetJsonStream({GeneratedNames.ClientParameter}, {self}.UrlFor({string.Join(", ", placeholders.Select(Identifier))})));");
             writer.Line();
 
             writer.Line("/// <summary>A handle on an existing stream, checked with HEAD.</summary>");
@@ -85,7 +86,7 @@ internal static class StreamClassEmitter
             writer.Line($"public static {Task}<{self}> ConnectAsync(");
             writer.Line($"    {Client} {GeneratedNames.ClientParameter}{parameters},");
             writer.Line($"    {CancellationToken} {GeneratedNames.CancellationTokenParameter} = default) =>");
-            writer.Line($"    VerifyExistsAsync(For({GeneratedNames.ClientParameter}{arguments}), {GeneratedNames.CancellationTokenParameter});");
+            writer.Line($"    {self}.VerifyExistsAsync({self}.For({GeneratedNames.ClientParameter}{arguments}), {GeneratedNames.CancellationTokenParameter});");
             writer.Line();
 
             WriteUrlFor(writer, stream, placeholders);

@@ -23,7 +23,7 @@ namespace Audit
         /// <param name="region">The <c>{region}</c> value; it is URL-escaped.</param>
         /// <param name="day">The <c>{day}</c> value; it is URL-escaped.</param>
         public static global::Audit.AuditEntryStream For(global::DurableStreams.DurableStreamClient client, string region, string day) =>
-            new global::Audit.AuditEntryStream(GetJsonStream(client, UrlFor(region, day)));
+            new global::Audit.AuditEntryStream(global::Audit.AuditEntryStream.GetJsonStream(client, global::Audit.AuditEntryStream.UrlFor(region, day)));
 
         /// <summary>A handle on an existing stream, checked with HEAD.</summary>
         /// <param name="client">The client.</param>
@@ -34,7 +34,7 @@ namespace Audit
         public static global::System.Threading.Tasks.Task<global::Audit.AuditEntryStream> ConnectAsync(
             global::DurableStreams.DurableStreamClient client, string region, string day,
             global::System.Threading.CancellationToken cancellationToken = default) =>
-            VerifyExistsAsync(For(client, region, day), cancellationToken);
+            global::Audit.AuditEntryStream.VerifyExistsAsync(global::Audit.AuditEntryStream.For(client, region, day), cancellationToken);
 
         /// <summary>The stream's absolute URL.</summary>
         /// <param name="region">The <c>{region}</c> value; it is URL-escaped.</param>

@@ -22,7 +22,7 @@ public sealed partial class HeartbeatStream : global::DurableStreams.DurableStre
     /// <param name="class">The <c>{class}</c> value; it is URL-escaped.</param>
     /// <param name="event">The <c>{event}</c> value; it is URL-escaped.</param>
     public static global::HeartbeatStream For(global::DurableStreams.DurableStreamClient client, string @namespace, string @class, string @event) =>
-        new global::HeartbeatStream(GetJsonStream(client, UrlFor(@namespace, @class, @event)));
+        new global::HeartbeatStream(global::HeartbeatStream.GetJsonStream(client, global::HeartbeatStream.UrlFor(@namespace, @class, @event)));
 
     /// <summary>A handle on an existing stream, checked with HEAD.</summary>
     /// <param name="client">The client; the URL resolves against its base address.</param>
@@ -34,7 +34,7 @@ public sealed partial class HeartbeatStream : global::DurableStreams.DurableStre
     public static global::System.Threading.Tasks.Task<global::HeartbeatStream> ConnectAsync(
         global::DurableStreams.DurableStreamClient client, string @namespace, string @class, string @event,
         global::System.Threading.CancellationToken cancellationToken = default) =>
-        VerifyExistsAsync(For(client, @namespace, @class, @event), cancellationToken);
+        global::HeartbeatStream.VerifyExistsAsync(global::HeartbeatStream.For(client, @namespace, @class, @event), cancellationToken);
 
     /// <summary>The stream's URL, relative to the client's base address.</summary>
     /// <param name="namespace">The <c>{namespace}</c> value; it is URL-escaped.</param>

@@ -22,7 +22,7 @@ namespace Billing
         /// <param name="client">The client; the URL resolves against its base address.</param>
         /// <param name="customer">The <c>{customer}</c> value; it is URL-escaped.</param>
         public static global::Billing.InvoiceIssuedStream For(global::DurableStreams.DurableStreamClient client, string customer) =>
-            new global::Billing.InvoiceIssuedStream(GetJsonStream(client, UrlFor(customer)));
+            new global::Billing.InvoiceIssuedStream(global::Billing.InvoiceIssuedStream.GetJsonStream(client, global::Billing.InvoiceIssuedStream.UrlFor(customer)));
 
         /// <summary>A handle on an existing stream, checked with HEAD.</summary>
         /// <param name="client">The client; the URL resolves against its base address.</param>
@@ -32,7 +32,7 @@ namespace Billing
         public static global::System.Threading.Tasks.Task<global::Billing.InvoiceIssuedStream> ConnectAsync(
             global::DurableStreams.DurableStreamClient client, string customer,
             global::System.Threading.CancellationToken cancellationToken = default) =>
-            VerifyExistsAsync(For(client, customer), cancellationToken);
+            global::Billing.InvoiceIssuedStream.VerifyExistsAsync(global::Billing.InvoiceIssuedStream.For(client, customer), cancellationToken);
 
         /// <summary>The stream's URL, relative to the client's base address.</summary>
         /// <param name="customer">The <c>{customer}</c> value; it is URL-escaped.</param>

@@ -23,7 +23,7 @@ namespace Inventory
         /// <param name="warehouse">The <c>{warehouse}</c> value; it is URL-escaped.</param>
         /// <param name="sku">The <c>{sku}</c> value; it is URL-escaped.</param>
         public static global::Inventory.WarehouseStockChangedStream For(global::DurableStreams.DurableStreamClient client, string warehouse, string sku) =>
-            new global::Inventory.WarehouseStockChangedStream(GetJsonStream(client, UrlFor(warehouse, sku)));
+            new global::Inventory.WarehouseStockChangedStream(global::Inventory.WarehouseStockChangedStream.GetJsonStream(client, global::Inventory.WarehouseStockChangedStream.UrlFor(warehouse, sku)));
 
         /// <summary>A handle on an existing stream, checked with HEAD.</summary>
         /// <param name="client">The client; the URL resolves against its base address.</param>
@@ -34,7 +34,7 @@ namespace Inventory
         public static global::System.Threading.Tasks.Task<global::Inventory.WarehouseStockChangedStream> ConnectAsync(
             global::DurableStreams.DurableStreamClient client, string warehouse, string sku,
             global::System.Threading.CancellationToken cancellationToken = default) =>
-            VerifyExistsAsync(For(client, warehouse, sku), cancellationToken);
+            global::Inventory.WarehouseStockChangedStream.VerifyExistsAsync(global::Inventory.WarehouseStockChangedStream.For(client, warehouse, sku), cancellationToken);
 
         /// <summary>The stream's URL, relative to the client's base address.</summary>
         /// <param name="warehouse">The <c>{warehouse}</c> value; it is URL-escaped.</param>

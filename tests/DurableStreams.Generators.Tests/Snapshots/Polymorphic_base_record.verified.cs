@@ -23,7 +23,7 @@ namespace Carts
         /// <param name="client">The client; the URL resolves against its base address.</param>
         /// <param name="cartId">The <c>{cartId}</c> value; it is URL-escaped.</param>
         public static global::Carts.CartEventStream For(global::DurableStreams.DurableStreamClient client, string cartId) =>
-            new global::Carts.CartEventStream(GetJsonStream(client, UrlFor(cartId)));
+            new global::Carts.CartEventStream(global::Carts.CartEventStream.GetJsonStream(client, global::Carts.CartEventStream.UrlFor(cartId)));
 
         /// <summary>A handle on an existing stream, checked with HEAD.</summary>
         /// <param name="client">The client; the URL resolves against its base address.</param>
@@ -33,7 +33,7 @@ namespace Carts
         public static global::System.Threading.Tasks.Task<global::Carts.CartEventStream> ConnectAsync(
             global::DurableStreams.DurableStreamClient client, string cartId,
             global::System.Threading.CancellationToken cancellationToken = default) =>
-            VerifyExistsAsync(For(client, cartId), cancellationToken);
+            global::Carts.CartEventStream.VerifyExistsAsync(global::Carts.CartEventStream.For(client, cartId), cancellationToken);
 
         /// <summary>The stream's URL, relative to the client's base address.</summary>
         /// <param name="cartId">The <c>{cartId}</c> value; it is URL-escaped.</param>

@@ -21,7 +21,7 @@ namespace Telemetry
         /// <summary>A handle on the stream; no I/O. Create it, connect to it, or use it directly.</summary>
         /// <param name="client">The client; the URL resolves against its base address.</param>
         public static global::Telemetry.TemperatureStream For(global::DurableStreams.DurableStreamClient client) =>
-            new global::Telemetry.TemperatureStream(GetJsonStream(client, UrlFor()));
+            new global::Telemetry.TemperatureStream(global::Telemetry.TemperatureStream.GetJsonStream(client, global::Telemetry.TemperatureStream.UrlFor()));
 
         /// <summary>A handle on an existing stream, checked with HEAD.</summary>
         /// <param name="client">The client; the URL resolves against its base address.</param>
@@ -30,7 +30,7 @@ namespace Telemetry
         public static global::System.Threading.Tasks.Task<global::Telemetry.TemperatureStream> ConnectAsync(
             global::DurableStreams.DurableStreamClient client,
             global::System.Threading.CancellationToken cancellationToken = default) =>
-            VerifyExistsAsync(For(client), cancellationToken);
+            global::Telemetry.TemperatureStream.VerifyExistsAsync(global::Telemetry.TemperatureStream.For(client), cancellationToken);
 
         /// <summary>The stream's URL, relative to the client's base address.</summary>
         public static string UrlFor() =>

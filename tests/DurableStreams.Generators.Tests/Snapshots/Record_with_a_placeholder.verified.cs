@@ -22,7 +22,7 @@ namespace Shop
         /// <param name="client">The client; the URL resolves against its base address.</param>
         /// <param name="tenant">The <c>{tenant}</c> value; it is URL-escaped.</param>
         public static global::Shop.OrderPlacedStream For(global::DurableStreams.DurableStreamClient client, string tenant) =>
-            new global::Shop.OrderPlacedStream(GetJsonStream(client, UrlFor(tenant)));
+            new global::Shop.OrderPlacedStream(global::Shop.OrderPlacedStream.GetJsonStream(client, global::Shop.OrderPlacedStream.UrlFor(tenant)));
 
         /// <summary>A handle on an existing stream, checked with HEAD.</summary>
         /// <param name="client">The client; the URL resolves against its base address.</param>
@@ -32,7 +32,7 @@ namespace Shop
         public static global::System.Threading.Tasks.Task<global::Shop.OrderPlacedStream> ConnectAsync(
             global::DurableStreams.DurableStreamClient client, string tenant,
             global::System.Threading.CancellationToken cancellationToken = default) =>
-            VerifyExistsAsync(For(client, tenant), cancellationToken);
+            global::Shop.OrderPlacedStream.VerifyExistsAsync(global::Shop.OrderPlacedStream.For(client, tenant), cancellationToken);
 
         /// <summary>The stream's URL, relative to the client's base address.</summary>
         /// <param name="tenant">The <c>{tenant}</c> value; it is URL-escaped.</param>
