@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using DurableStreams.Generators.Model;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
+using static DurableStreams.Generators.Emit.TemplateMembers;
 
 namespace DurableStreams.Generators.Emit;
 
@@ -79,7 +79,7 @@ internal static class StateClassEmitter
             }
 
             writer.Line("/// <summary>The state of the stream; no I/O until it is read or written.</summary>");
-            WriteParameterDocs(writer, state, placeholders);
+            WriteParameterDocs(writer, state.Url, placeholders);
             writer.Line($"/// <param name=\"{options}\">How the state reads and writes; defaults when null.</param>");
             writer.Line($"public static {self} For({Client} {client}{parameters}, {Options}? {options} = null) =>");
             // Calls go through the class name: a placeholder parameter may be called For or UrlFor.
@@ -87,7 +87,7 @@ internal static class StateClassEmitter
             writer.Line();
 
             writer.Line("/// <summary>The state of an existing stream, checked with HEAD.</summary>");
-            WriteParameterDocs(writer, state, placeholders);
+            WriteParameterDocs(writer, state.Url, placeholders);
             writer.Line($"/// <param name=\"{options}\">How the state reads and writes; defaults when null.</param>");
             writer.Line($"/// <param name=\"{GeneratedNames.CancellationTokenParameter}\">Cancels the request.</param>");
             writer.Line("/// <exception cref=\"global::DurableStreams.StreamNotFoundException\">The stream does not exist.</exception>");
@@ -98,45 +98,7 @@ internal static class StateClassEmitter
             writer.Line($"    {self}.VerifyExistsAsync({self}.For({client}{arguments}, {options}), {GeneratedNames.CancellationTokenParameter});");
             writer.Line();
 
-            WriteUrlFor(writer, state, placeholders);
+            WriteUrlFor(writer, state.Url, placeholders);
         }
     }
-
-    private static void WriteUrlFor(SourceWriter writer, StateSpec state, List<string> placeholders)
-    {
-        writer.Line(state.Url.IsAbsolute
-            ? "/// <summary>The stream's absolute URL.</summary>"
-            : "/// <summary>The stream's URL, relative to the client's base address.</summary>");
-        foreach (var name in placeholders)
-            writer.Line($"/// <param name=\"{name}\">The <c>{{{name}}}</c> value; it is URL-escaped.</param>");
-
-        writer.Line($"public static string UrlFor({string.Join(", ", placeholders.Select(static name => $"string {Identifier(name)}"))}) =>");
-        if (placeholders.Count == 0)
-        {
-            writer.Line("    UrlTemplate;");
-            return;
-        }
-
-        // One piece per line, so the shape of the URL reads top to bottom.
-        var lines = state.Url.Parts.Select(static part => part.IsPlaceholder
-            ? $"global::DurableStreams.StreamTemplateValue.Escape({Identifier(part.Text)}, nameof({Identifier(part.Text)}))"
-            : Literal(part.Text)).ToList();
-        for (var i = 0; i < lines.Count; i++)
-            writer.Line($"    {(i == 0 ? "" : "+ ")}{lines[i]}{(i == lines.Count - 1 ? ";" : "")}");
-    }
-
-    private static void WriteParameterDocs(SourceWriter writer, StateSpec state, List<string> placeholders)
-    {
-        writer.Line($"/// <param name=\"{GeneratedNames.ClientParameter}\">The client{(state.Url.IsAbsolute ? "" : "; the URL resolves against its base address")}.</param>");
-        foreach (var name in placeholders)
-            writer.Line($"/// <param name=\"{name}\">The <c>{{{name}}}</c> value; it is URL-escaped.</param>");
-    }
-
-    // Placeholder and collection names are identifiers; keywords need '@'.
-    private static string Identifier(string name) =>
-        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
-
-    private static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
-
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

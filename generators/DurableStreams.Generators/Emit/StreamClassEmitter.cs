@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using DurableStreams.Generators.Model;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
+using static DurableStreams.Generators.Emit.TemplateMembers;
 
 namespace DurableStreams.Generators.Emit;
 
@@ -73,14 +73,14 @@ internal static class StreamClassEmitter
             writer.Line();
 
             writer.Line("/// <summary>A handle on the stream; no I/O. Create it, connect to it, or use it directly.</summary>");
-            WriteParameterDocs(writer, stream, placeholders);
+            WriteParameterDocs(writer, stream.Url, placeholders);
             writer.Line($"public static {self} For({Client} {GeneratedNames.ClientParameter}{parameters}) =>");
             // Calls go through the class name: a placeholder may be named For, UrlFor or GetJsonStream.
             writer.Line($"    new {self}({self}.GetJsonStream({GeneratedNames.ClientParameter}, {self}.UrlFor({string.Join(", ", placeholders.Select(Identifier))})));");
             writer.Line();
 
             writer.Line("/// <summary>A handle on an existing stream, checked with HEAD.</summary>");
-            WriteParameterDocs(writer, stream, placeholders);
+            WriteParameterDocs(writer, stream.Url, placeholders);
             writer.Line($"/// <param name=\"{GeneratedNames.CancellationTokenParameter}\">Cancels the request.</param>");
             writer.Line("/// <exception cref=\"global::DurableStreams.StreamNotFoundException\">The stream does not exist.</exception>");
             writer.Line($"public static {Task}<{self}> ConnectAsync(");
@@ -89,46 +89,7 @@ internal static class StreamClassEmitter
             writer.Line($"    {self}.VerifyExistsAsync({self}.For({GeneratedNames.ClientParameter}{arguments}), {GeneratedNames.CancellationTokenParameter});");
             writer.Line();
 
-            WriteUrlFor(writer, stream, placeholders);
+            WriteUrlFor(writer, stream.Url, placeholders);
         }
     }
-
-    private static void WriteUrlFor(SourceWriter writer, StreamSpec stream, List<string> placeholders)
-    {
-        writer.Line(stream.Url.IsAbsolute
-            ? "/// <summary>The stream's absolute URL.</summary>"
-            : "/// <summary>The stream's URL, relative to the client's base address.</summary>");
-        foreach (var name in placeholders)
-            writer.Line($"/// <param name=\"{name}\">The <c>{{{name}}}</c> value; it is URL-escaped.</param>");
-
-        var pieces = stream.Url.Parts.Select(static part => part.IsPlaceholder
-            ? $"global::DurableStreams.StreamTemplateValue.Escape({Identifier(part.Text)}, nameof({Identifier(part.Text)}))"
-            : Literal(part.Text));
-        writer.Line($"public static string UrlFor({string.Join(", ", placeholders.Select(static name => $"string {Identifier(name)}"))}) =>");
-        if (placeholders.Count == 0)
-        {
-            writer.Line("    UrlTemplate;");
-            return;
-        }
-
-        // One piece per line, so the shape of the URL reads top to bottom.
-        var lines = pieces.ToList();
-        for (var i = 0; i < lines.Count; i++)
-            writer.Line($"    {(i == 0 ? "" : "+ ")}{lines[i]}{(i == lines.Count - 1 ? ";" : "")}");
-    }
-
-    private static void WriteParameterDocs(SourceWriter writer, StreamSpec stream, List<string> placeholders)
-    {
-        writer.Line($"/// <param name=\"{GeneratedNames.ClientParameter}\">The client{(stream.Url.IsAbsolute ? "" : "; the URL resolves against its base address")}.</param>");
-        foreach (var name in placeholders)
-            writer.Line($"/// <param name=\"{name}\">The <c>{{{name}}}</c> value; it is URL-escaped.</param>");
-    }
-
-    // Placeholder names are identifiers; keywords need '@' to be parameter names.
-    private static string Identifier(string name) =>
-        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
-
-    private static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
-
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }
