@@ -14,6 +14,6 @@ cat "$log"
 for kind in Inserted Updated Deleted; do
   if ! grep -qE "^change +${kind} " "$log"; then echo "no \"$kind\" change in the sample's output ($log)"; exit 1; fi
 done
-grep -q '^saved +checkpoint at offset ' "$log" || { echo "no checkpoint line in the sample's output ($log)"; exit 1; }
+grep -qE '^saved +checkpoint at offset ' "$log" || { echo "no checkpoint line in the sample's output ($log)"; exit 1; }
 grep -q '^ok: ' "$log" || { echo "no \"ok:\" verdict in the sample's output ($log)"; exit 1; }
 echo "ok: the typed state sample ran and verified itself"
