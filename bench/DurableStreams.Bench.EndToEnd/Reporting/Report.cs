@@ -81,7 +81,7 @@ internal static class Report
     }
 
     private static string Cell(Metric m, string client, double? value) =>
-        m.Failed.Contains(client) ? "**FAILED verification**" : F(value);
+        m.Failed.Contains(client) ? "**FAILED**" : F(value);
 
     private static string R(double? ratio) => ratio?.ToString("0.000", CultureInfo.InvariantCulture) ?? "n/a";
 
