@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace DurableStreams.Bench.EndToEnd;
 
-/// <summary>Command line: <c>[--quick] [--json FILE] [--rounds N] [--messages N] [--latency-messages N]</c>.</summary>
+/// <summary>Command line: <c>[--quick] [--json FILE] [--rounds N] [--messages N] [--latency-messages N] [--servers] [--memory-streams N]</c>.</summary>
 internal sealed record BenchOptions
 {
     public bool Quick { get; init; }
@@ -15,21 +15,28 @@ internal sealed record BenchOptions
     public int SingleCallerMessages { get; init; } = 2_000;
     public int Creates { get; init; } = 100;
 
+    /// <summary><c>--servers</c>: the SDK against the reference, embedded-memory and embedded-file servers (Servers/ServersBench).</summary>
+    public bool Servers { get; init; }
+    public int WarmupRounds { get; init; } = 2;
+    public int MemoryStreams { get; init; } = 20_000;
+
     /// <summary>Quick mode keeps every scenario but shrinks counts and rounds to stay well under 3 minutes.</summary>
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
-        if (args.Contains("--quick")) options = options with { Quick = true, Rounds = 3, Messages = 20_000, LatencyMessages = 200, SingleCallerMessages = 500, Creates = 50 };
+        if (args.Contains("--quick")) options = options with { Quick = true, Rounds = 3, Messages = 20_000, LatencyMessages = 200, SingleCallerMessages = 500, Creates = 50, MemoryStreams = 5_000 };
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--quick": break;
+                case "--servers": options = options with { Servers = true }; break;
+                case "--memory-streams": options = options with { MemoryStreams = Number(args, ++i) }; break;
                 case "--json": options = options with { JsonPath = Value(args, ++i) }; break;
                 case "--rounds": options = options with { Rounds = Number(args, ++i) }; break;
                 case "--messages": options = options with { Messages = Number(args, ++i) }; break;
                 case "--latency-messages": options = options with { LatencyMessages = Number(args, ++i) }; break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--quick] [--json FILE] [--rounds N] [--messages N] [--latency-messages N]");
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--quick] [--servers] [--memory-streams N] [--json FILE] [--rounds N] [--messages N] [--latency-messages N]");
             }
         }
         return options;

@@ -12,6 +12,7 @@ using DurableStreams.Testing;
 // rounds; medians and SDK/other ratios at the end. Numbers are reported, never asserted: the exit code is
 // non-zero only on a crash or when the SDK's writes fail verification (other clients' failures are reported).
 var options = BenchOptions.Parse(args);
+if (options.Servers) return await DurableStreams.Bench.EndToEnd.Servers.ServersBench.RunAsync(options, args);
 var elapsed = System.Diagnostics.Stopwatch.StartNew();
 var run = new Dictionary<string, string>
 {
