@@ -82,11 +82,21 @@ public sealed class StateReader
             await using var response = await _stream.ReadAsync(options, cancellationToken).ConfigureAwait(false);
             await foreach (var batch in response.ReadJsonBatchesAsync(StateJsonContext.Default.JsonElement, cancellationToken).ConfigureAwait(false))
             {
-                for (int i = 0; i < batch.Items.Count; i++)
-                    ApplyOne(batch.Items[i], batch.PositionAfter(i));
-                lock (_gate)
-                    _position = batch.Offset; // the same as the last message's position, or the offset of an empty delivery
-                IsUpToDate = batch.UpToDate;
+                // AwaitTxIdAsync waiters are released once the whole delivery is applied and Position is after it (a
+                // transaction's changes arrive together), also when a message of it is rejected.
+                View.HoldTxIdWaiters();
+                try
+                {
+                    for (int i = 0; i < batch.Items.Count; i++)
+                        ApplyOne(batch.Items[i], batch.PositionAfter(i));
+                    lock (_gate)
+                        _position = batch.Offset; // the same as the last message's position, or the offset of an empty delivery
+                    IsUpToDate = batch.UpToDate;
+                }
+                finally
+                {
+                    View.ReleaseTxIdWaiters();
+                }
                 if (batch.UpToDate)
                     _caughtUp.TrySetResult();
             }

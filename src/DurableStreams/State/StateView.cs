@@ -76,18 +76,26 @@ public sealed partial class StateView
             return 1;
         }
         int index = 0;
-        foreach (JsonElement item in json.EnumerateArray())
+        HoldTxIdWaiters(); // a waiter for a txid of the array sees the whole array applied
+        try
         {
-            try
+            foreach (JsonElement item in json.EnumerateArray())
             {
-                Apply(StateMessage.Parse(item));
+                try
+                {
+                    Apply(StateMessage.Parse(item));
+                }
+                catch (StateProtocolException e)
+                {
+                    e.MessageIndex = index;
+                    throw;
+                }
+                index++;
             }
-            catch (StateProtocolException e)
-            {
-                e.MessageIndex = index;
-                throw;
-            }
-            index++;
+        }
+        finally
+        {
+            ReleaseTxIdWaiters();
         }
         return index;
     }

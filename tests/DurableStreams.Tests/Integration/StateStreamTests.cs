@@ -51,6 +51,32 @@ public sealed class StateStreamTests(ReferenceServerFixture fixture) : IClassFix
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
     }
 
+    [Theory]
+    [InlineData(LiveMode.LongPoll)]
+    [InlineData(LiveMode.Sse)]
+    public async Task AwaitTxId_on_a_live_reader_waits_for_the_whole_delivery_and_its_position(LiveMode live)
+    {
+        using var client = fixture.CreateClient();
+        var stream = await NewStreamAsync(client, $"state-live-whole-{live}");
+        var view = new StateView();
+        var reader = new StateReader(stream, view, live: live);
+        var completeWhenAsked = new List<bool>();
+        view.Changed += (_, _) => completeWhenAsked.Add(view.AwaitTxIdAsync("tx-1", Patience).IsCompleted); // on the reader's thread, mid-delivery
+        using var stop = new CancellationTokenSource();
+        var run = reader.RunAsync(stop.Token);
+        await reader.WhenUpToDate.WaitAsync(Patience);
+
+        Offset? end = await new StateWriter(stream).WriteTransactionAsync("tx-1",
+            [Put("user", "1", "{'name':'ada'}"), Put("user", "2", "{'name':'bob'}"), Put("user", "3", "{'name':'cy'}")]);
+        await view.AwaitTxIdAsync("tx-1", Patience);
+
+        Assert.Equal(end, reader.Position); // the reader's position is after the whole transaction
+        Assert.Equal(["1", "2", "3"], view.Collection("user").Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([false, false, false], completeWhenAsked); // the txid was applied at the first change, the delivery not yet
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
     [Fact]
     public async Task Snapshot_boundaries_and_reset_through_a_real_stream()
     {

@@ -71,6 +71,38 @@ public sealed class StateViewTxIdTests
     }
 
     [Fact]
+    public async Task A_wait_for_a_txid_of_an_array_completes_only_once_the_whole_array_is_applied()
+    {
+        var view = new StateView();
+        Task before = view.AwaitTxIdAsync("tx", Long);
+        var askedMidway = new List<Task>();
+        view.Changed += (_, e) => askedMidway.Add(view.AwaitTxIdAsync("tx", Long)); // asked while the array is being applied
+
+        view.Apply($"[{Insert("t", "a", "1", txid: "tx")},{Insert("t", "b", "2", txid: "tx")},{Insert("t", "c", "3")}]");
+
+        Assert.Equal(3, askedMidway.Count);
+        Assert.All(askedMidway, t => Assert.False(t.IsCompleted)); // the txid is applied, the array not yet
+        Assert.True(view.HasAppliedTxId("tx"));
+        await Task.WhenAll([before, .. askedMidway]).WaitAsync(Long);
+        Assert.Equal(["a", "b", "c"], view.Collection("t").Keys.Order(StringComparer.Ordinal));
+        Assert.True(view.AwaitTxIdAsync("tx", Long).IsCompletedSuccessfully); // and at once afterwards
+    }
+
+    [Fact]
+    public async Task A_rejected_message_in_an_array_still_releases_the_waiters_of_what_was_applied_before_it()
+    {
+        var view = new StateView();
+        Task applied = view.AwaitTxIdAsync("applied", Long);
+        Task rejected = view.AwaitTxIdAsync("rejected", Long);
+
+        Assert.Throws<StateProtocolException>(() => view.Apply($"[{Insert("t", "a", "1", txid: "applied")},{Delete("t", "missing", txid: "rejected")}]"));
+
+        await applied.WaitAsync(Long);
+        Assert.False(rejected.IsCompleted);
+        Assert.False(view.HasAppliedTxId("rejected"));
+    }
+
+    [Fact]
     public async Task AwaitTxIdAsync_times_out_with_a_timeout_exception_naming_the_txid()
     {
         var view = new StateView();

@@ -77,7 +77,14 @@ public abstract class PullWakeWorkerTests(ISubscriptionServer fixture)
     public async Task A_worker_killed_mid_lease_loses_it_when_it_expires_and_another_worker_finishes_without_losing_a_message()
     {
         using var client = fixture.CreateClient();
-        var setup = await SubscriptionSetup.CreateAsync(client, leaseTtlMs: 1000);
+        var setup = await SubscriptionSetup.CreateAsync(client, leaseTtlMs: 2000);
+        // Short leases, so the dead worker's expires soon; frequent heartbeats, so a live worker's survives a stalled one.
+        PullWakeWorkerOptions Beating(string worker)
+        {
+            var options = setup.Options(worker);
+            options.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
+            return options;
+        }
         var events = await client.CreateStreamAsync(setup.Events("a"), new CreateStreamOptions { ContentType = "application/json" });
         for (var i = 0; i < 20; i++) await events.AppendJsonAsync(new Numbered(i), TestJsonContext.Default.Numbered);
 
@@ -95,13 +102,13 @@ public abstract class PullWakeWorkerTests(ISubscriptionServer fixture)
                 kill.Kill(); // the process "dies": no more acks, no release
                 killedOnTen.TrySetResult();
                 await Task.Delay(Timeout.Infinite, token); // hangs until the worker itself sees the lease is gone
-            }), setup.Options("doomed"));
+            }), Beating("doomed"));
         var doomedOutcome = doomed.ProcessOnceAsync();
         await killedOnTen.Task.WaitAsync(Hang);
 
         using var stop = new CancellationTokenSource();
         var survivor = new PullWakeWorker<Numbered>(new SubscriptionClient(client), TestJsonContext.Default.Numbered,
-            new RecordingHandler("survivor", recorder), setup.Options("survivor")).RunAsync(stop.Token);
+            new RecordingHandler("survivor", recorder), Beating("survivor")).RunAsync(stop.Token);
         await recorder.AllSeen.WaitAsync(Hang);
         await WaitForAckedAsync(new SubscriptionClient(client), setup.Id, [events]);
         await stop.CancelAsync();
@@ -146,10 +153,13 @@ public abstract class PullWakeWorkerTests(ISubscriptionServer fixture)
     public async Task The_heartbeat_keeps_the_lease_through_a_handler_that_runs_longer_than_the_lease()
     {
         using var client = fixture.CreateClient();
-        var setup = await SubscriptionSetup.CreateAsync(client, leaseTtlMs: 2000);
+        var setup = await SubscriptionSetup.CreateAsync(client, leaseTtlMs: 3000);
         var events = await client.CreateStreamAsync(setup.Events("a"), new CreateStreamOptions { ContentType = "application/json" });
         for (var i = 0; i < 3; i++) await events.AppendJsonAsync(new Numbered(i), TestJsonContext.Default.Numbered);
         var subscriptions = new SubscriptionClient(client);
+        var options = setup.Options("slow");
+        // Beats often: a loaded machine may stall a heartbeat for a second or two, and the lease must still be renewed in time.
+        options.HeartbeatInterval = TimeSpan.FromMilliseconds(250);
         var intruders = new List<Exception>();
         var recorder = new Recorder(3);
         var worker = new PullWakeWorker<Numbered>(subscriptions, TestJsonContext.Default.Numbered,
@@ -158,10 +168,10 @@ public abstract class PullWakeWorkerTests(ISubscriptionServer fixture)
                 if (message.Data.N != 0) return;
                 for (var round = 0; round < 2; round++)
                 {
-                    await Task.Delay(2500, token); // past the lease length each time
+                    await Task.Delay(3500, token); // past the lease length each time
                     intruders.Add(await Assert.ThrowsAnyAsync<SubscriptionException>(() => subscriptions.ClaimAsync(setup.Id, "intruder")));
                 }
-            }), setup.Options("slow"));
+            }), options);
 
         var outcome = await worker.ProcessOnceAsync().WaitAsync(Hang);
 
