@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace DurableStreams.Bench.EndToEnd;
 
-/// <summary>Command line: <c>[--quick] [--json FILE] [--rounds N] [--messages N] [--latency-messages N] [--servers] [--memory-streams N]</c>.</summary>
+/// <summary>Command line: <c>[--quick] [--json FILE] [--rounds N] [--messages N] [--latency-messages N] [--servers] [--memory-streams N] [--only catchup]</c>.</summary>
 internal sealed record BenchOptions
 {
     public bool Quick { get; init; }
@@ -20,6 +20,9 @@ internal sealed record BenchOptions
     public int WarmupRounds { get; init; } = 2;
     public int MemoryStreams { get; init; } = 20_000;
 
+    /// <summary><c>catchup</c>: only the catch-up reads (HTTP and SSE), only this SDK and the raw fetches, per-round ratios.</summary>
+    public string? Only { get; init; }
+
     /// <summary>Quick mode keeps every scenario but shrinks counts and rounds to stay well under 3 minutes.</summary>
     public static BenchOptions Parse(string[] args)
     {
@@ -36,7 +39,12 @@ internal sealed record BenchOptions
                 case "--rounds": options = options with { Rounds = Number(args, ++i) }; break;
                 case "--messages": options = options with { Messages = Number(args, ++i) }; break;
                 case "--latency-messages": options = options with { LatencyMessages = Number(args, ++i) }; break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--quick] [--servers] [--memory-streams N] [--json FILE] [--rounds N] [--messages N] [--latency-messages N]");
+                case "--only":
+                    var only = Value(args, ++i);
+                    if (only != "catchup") throw new ArgumentException($"--only takes 'catchup', not '{only}'.");
+                    options = options with { Only = only };
+                    break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--quick] [--servers] [--memory-streams N] [--json FILE] [--rounds N] [--messages N] [--latency-messages N] [--only catchup]");
             }
         }
         return options;

@@ -30,6 +30,7 @@ var run = new Dictionary<string, string>
 Console.WriteLine($"machine: {run["machine"]}; load: {run["loadAtStart"]}; rounds {options.Rounds}, {options.Messages} messages, {options.Callers} callers");
 
 await using var server = await ReferenceServer.StartAsync(new ReferenceServerOptions { LongPollTimeout = TimeSpan.FromSeconds(30), Compression = false });
+if (options.Only == "catchup") return await CatchUpOnly.RunAsync(options, server, run, FillAsync);
 await using var driver = await ChildDriver.StartTsAsync();
 var (upstreamDriver, upstreamFolder, upstreamMissing) = await UpstreamDriver.StartAsync();
 run["upstream"] = upstreamMissing is null
@@ -72,8 +73,11 @@ var appendServer = new Metric("append (64 callers, automatic batching)", "server
 var producerServer = new Metric("idempotent producer (64 callers)", "server CPU / wall", "% of a core", false, "ts", null);
 var appendCpu = new Metric("append (64 callers, automatic batching)", "client CPU time", "ms", false, "ts", null);
 var producerCpu = new Metric("idempotent producer (64 callers)", "client CPU time", "ms", false, "ts", null);
+var sseRead = new Metric("catch-up over SSE from -1, typed", "throughput (wall)", "msg/s", true, "ts (n/a: its first request is always a plain GET)", null);
+var sseReadCpu = new Metric("catch-up over SSE from -1, typed", "client CPU time", "ms", false, "raw SSE fetch", null);
+var sseReadRaw = new Metric("catch-up over SSE from -1, typed", "throughput vs raw SSE bytes", "msg/s", true, "raw HttpClient SSE fetch, no parsing", 0.9);
 var readServer = new Metric("catch-up read, typed", "server CPU / wall", "% of a core", false, "ts", null);
-Metric[] metrics = [append, appendCpu, appendServer, appendOne, producer, producerCpu, producerServer, read, readCpu, readRaw, readServer, longPollP50, longPollP99, sseP50, sseP99, create, createP99, allocated, peak];
+Metric[] metrics = [append, appendCpu, appendServer, appendOne, producer, producerCpu, producerServer, read, readCpu, readRaw, readServer, sseRead, sseReadCpu, sseReadRaw, longPollP50, longPollP99, sseP50, sseP99, create, createP99, allocated, peak];
 var failures = new List<string>();
 var rawServerBusy = new List<double>();
 
@@ -237,6 +241,25 @@ async Task RoundAsync(int round, bool warm)
         readRaw.Other.Add(options.Messages / (rawWall / 1000));
         rawServerBusy.Add(rawBusy);
         allocated.Other.Add(await InMemoryAllocationPerMessageAsync());
+    }
+
+    // The same catch-up over SSE from the beginning: this SDK against the raw SSE fetch (the other clients cannot).
+    var sse = (await sdk.ReadSseAsync(catchUpUrl))!;
+    if (sse.Count != options.Messages)
+    {
+        failures.Add($"sdk SSE read: {sse.Count} messages, expected {options.Messages}");
+        sseRead.Failed.Add("sdk");
+    }
+    var rawSseTime = Clock.Start();
+    await raw.CountSseBytesAsync(catchUpUrl);
+    var rawSse = rawSseTime.Stop();
+    if (!warm)
+    {
+        sseRead.Sdk.Add(sse.Count / (sse.WallMs / 1000));
+        sseReadRaw.Sdk.Add(sse.Count / (sse.WallMs / 1000));
+        sseReadRaw.Other.Add(options.Messages / (rawSse.WallMs / 1000));
+        sseReadCpu.Sdk.Add(sse.CpuMs);
+        sseReadCpu.Other.Add(rawSse.CpuMs);
     }
 
     foreach (var (live, p50, p99) in new[] { (LiveMode.LongPoll, longPollP50, longPollP99), (LiveMode.Sse, sseP50, sseP99) })

@@ -33,6 +33,42 @@ internal sealed class RawReader(HttpClient http)
         }
     }
 
+    /// <summary>
+    /// The same catch-up over SSE (<c>live=sse</c> from <c>-1</c>): the connection's bytes, discarded as they arrive, until
+    /// the first control event with <c>"upToDate":true</c> (found by a byte search; the bench's messages never contain it).
+    /// No event parsing, no JSON decoding: the limit for an SSE catch-up. Returns the bytes read.
+    /// </summary>
+    public async Task<long> CountSseBytesAsync(string url)
+    {
+        var marker = "\"upToDate\":true"u8.ToArray();
+        var keep = marker.Length - 1; // a marker split across two reads is still found
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{url}?offset=-1&live=sse");
+            request.Headers.Accept.ParseAdd("text/event-stream");
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            long total = 0;
+            var carried = 0;
+            while (true)
+            {
+                var read = await body.ReadAsync(buffer.AsMemory(carried)).ConfigureAwait(false);
+                if (read == 0) throw new IOException("The SSE connection ended before an up-to-date control event.");
+                total += read;
+                var seen = carried + read;
+                if (buffer.AsSpan(0, seen).IndexOf(marker) >= 0) return total;
+                carried = Math.Min(keep, seen);
+                buffer.AsSpan(seen - carried, carried).CopyTo(buffer);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Every response body, whole (one JSON array each in JSON mode).</summary>
     public async Task<List<byte[]>> BodiesAsync(string url)
     {

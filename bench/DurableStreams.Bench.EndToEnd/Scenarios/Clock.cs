@@ -16,6 +16,9 @@ internal readonly struct Clock
 
     public static Clock Start() => new(Stopwatch.GetTimestamp(), Process.GetCurrentProcess().TotalProcessorTime);
 
+    /// <summary>Milliseconds from the start to <paramref name="timestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public double MsTo(long timestamp) => Stopwatch.GetElapsedTime(_started, timestamp).TotalMilliseconds;
+
     public WriteResult Stop() => new(
         Stopwatch.GetElapsedTime(_started).TotalMilliseconds,
         (Process.GetCurrentProcess().TotalProcessorTime - _cpu).TotalMilliseconds);

@@ -3,8 +3,13 @@ namespace DurableStreams.Bench.EndToEnd.Scenarios;
 /// <summary>One timed write run: wall time until every message was acknowledged, and client CPU time.</summary>
 internal sealed record WriteResult(double WallMs, double CpuMs);
 
-/// <summary>One catch-up read: wall and CPU time, messages decoded, working-set growth at the peak and (.NET clients only) allocations.</summary>
-internal sealed record ReadResult(double WallMs, double CpuMs, int Count, long PeakGrowthBytes, double? AllocatedBytesPerMessage);
+/// <summary>
+/// One catch-up read: wall and CPU time, messages decoded, working-set growth at the peak and (.NET clients only) allocations;
+/// for this SDK also when the read was open (its first delivery's headers, or for SSE its first committed batch) and
+/// when its first message reached the caller, both from the start.
+/// </summary>
+internal sealed record ReadResult(double WallMs, double CpuMs, int Count, long PeakGrowthBytes, double? AllocatedBytesPerMessage,
+    double? OpenMs = null, double? FirstMessageMs = null);
 
 /// <summary>Append-to-delivery latencies of one live run, warm-up excluded.</summary>
 internal sealed record LatencyResult(double[] LatenciesMs);
@@ -16,6 +21,9 @@ internal interface IClientScenarios
     Task<WriteResult> AppendAsync(string url, int messages, int callers);
     Task<WriteResult> ProducerAsync(string url, int messages, int callers, string producerId);
     Task<ReadResult> ReadAsync(string url);
+
+    /// <summary>The same catch-up over SSE (<c>live=sse</c> from the beginning, until up to date); null when the client cannot read it that way.</summary>
+    Task<ReadResult?> ReadSseAsync(string url);
     Task<LatencyResult> LatencyAsync(string url, int messages, int warmup, LiveMode live);
 
     /// <summary>Creates <paramref name="count"/> JSON streams <c>{urlPrefix}0..</c> one after another, timing each; null when the client does not measure it.</summary>

@@ -43,7 +43,19 @@ internal sealed class SdkScenarios(DurableStreamClient client) : IClientScenario
     }
 
     /// <summary>Catch-up read decoded into typed records, streamed (never buffered whole).</summary>
-    public async Task<ReadResult> ReadAsync(string url)
+    public Task<ReadResult> ReadAsync(string url) => TimedReadAsync(() => client.StreamAsync(url), live: false);
+
+    /// <summary>
+    /// The catch-up over SSE from the beginning (no initial catch-up GET), batch by batch until the first up-to-date one:
+    /// how an SSE reader started at <c>-1</c> catches up.
+    /// </summary>
+    public async Task<ReadResult?> ReadSseAsync(string url)
+    {
+        var options = new ReadOptions { Offset = Offset.Beginning, Live = LiveMode.Sse, InitialCatchUp = false };
+        return await TimedReadAsync(() => client.GetStream(url, "application/json").ReadAsync(options), live: true).ConfigureAwait(false);
+    }
+
+    private static async Task<ReadResult> TimedReadAsync(Func<Task<StreamResponse>> open, bool live)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -51,15 +63,36 @@ internal sealed class SdkScenarios(DurableStreamClient client) : IClientScenario
         using var peak = new PeakWorkingSet();
         var clock = Clock.Start();
         var count = 0;
-        var response = await client.StreamAsync(url).ConfigureAwait(false);
+        long first = 0;
+        var response = await open().ConfigureAwait(false);
+        var opened = Stopwatch.GetTimestamp();
         await using (response.ConfigureAwait(false))
         {
-            await foreach (var record in response.ReadJsonAsync(Json.BenchRecord).ConfigureAwait(false))
-                if (record.Seq >= 0) count++;
+            if (!live)
+            {
+                // A catch-up read ends by itself when up to date: message by message, as it arrives.
+                await foreach (var record in response.ReadJsonAsync(Json.BenchRecord).ConfigureAwait(false))
+                {
+                    if (count == 0) first = Stopwatch.GetTimestamp();
+                    if (record.Seq >= 0) count++;
+                }
+            }
+            else
+            {
+                // A live read goes on: batch by batch, to stop at the first up-to-date delivery.
+                await foreach (var batch in response.ReadJsonBatchesAsync(Json.BenchRecord).ConfigureAwait(false))
+                {
+                    if (first == 0 && batch.Items.Count > 0) first = Stopwatch.GetTimestamp();
+                    foreach (var record in batch.Items)
+                        if (record.Seq >= 0) count++;
+                    if (batch.UpToDate) break;
+                }
+            }
         }
         var time = clock.Stop();
         var perMessage = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)Math.Max(count, 1);
-        return new ReadResult(time.WallMs, time.CpuMs, count, peak.Growth, perMessage);
+        return new ReadResult(time.WallMs, time.CpuMs, count, peak.Growth, perMessage,
+            clock.MsTo(opened), first == 0 ? null : clock.MsTo(first));
     }
 
     /// <summary>One message at a time: the next is appended once the subscriber has received the previous.</summary>
