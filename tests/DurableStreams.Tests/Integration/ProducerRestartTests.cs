@@ -65,8 +65,7 @@ public sealed class ProducerRestartTests(ReferenceServerFixture fixture) : IClas
         var dead = deadClient.GetStream(stream.Url.ToString(), "text/plain")
             .CreateProducer(Billing(o => { o.MaxBatchItems = 10; o.MaxInFlight = 4; }));
         await AppendAllAsync(dead, "a", 200);
-        await crashing.Crashed.WaitAsync(TestTimeouts.Hang);
-        await Task.Delay(200); // let the server finish the requests whose answers are lost
+        await crashing.Crashed.WaitAsync(TestTimeouts.Hang); // the server has finished the requests whose answers are lost
 
         var restarted = stream.CreateProducer(Billing(o => { o.MaxBatchItems = 10; o.MaxInFlight = 4; }));
         await AppendAllAsync(restarted, "b", 100);

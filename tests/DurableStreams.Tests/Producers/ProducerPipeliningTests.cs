@@ -1,4 +1,5 @@
 using System.Net;
+using DurableStreams.Tests.Logging;
 using DurableStreams.Tests.Support;
 
 namespace DurableStreams.Tests.Producers;
@@ -86,14 +87,16 @@ public sealed class ProducerPipeliningTests
         var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var laterRejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var server = SeqOneHeldBack(until: releaseFirst.Task, laterRejected);
-        var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = 5; o.MaxBatchItems = 1; });
+        using var logs = new FakeLogs();
+        var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = 5; o.MaxBatchItems = 1; }, c => c.LoggerFactory = logs);
         using var _ = fake;
 
         await StoreFirstBatchAsync(producer);
         await producer.AppendAsync("first;");
         await producer.AppendAsync("second;");
         await laterRejected.Task.WaitAsync(TestTimeouts.Hang);
-        await Task.Delay(200); // let the client take in the 409
+        // The client has taken in the 409 once it logs the batch as reordered (event 45, after parking it).
+        await Task.Run(async () => { while (logs.Of(45).Count == 0) await Task.Delay(10); }).WaitAsync(TestTimeouts.Hang);
         await producer.AppendAsync("third;");
         await Task.Delay(100);
         releaseFirst.TrySetResult();
@@ -128,7 +131,10 @@ public sealed class ProducerPipeliningTests
                 else
                 {
                     InterlockedMax(ref peakResends, Interlocked.Increment(ref current));
-                    await Task.Delay(100); // a resend stays on the server long enough to overlap the next
+                    // A resend stays on the server until another one overlaps it; bounded, since resends sent one by
+                    // one (what this test catches) never overlap.
+                    var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+                    while (Volatile.Read(ref peakResends) < 2 && DateTime.UtcNow < until) await Task.Delay(5);
                     Interlocked.Decrement(ref current);
                 }
             },
@@ -182,6 +188,7 @@ public sealed class ProducerPipeliningTests
         const int MaxInFlight = 4;
         var laterRejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int current = 0, peakAfterGap = 0;
+        using var logs = new FakeLogs();
         var server = new FakeProducerServer
         {
             BeforeProcessing = async (_, _, seq) =>
@@ -191,7 +198,9 @@ public sealed class ProducerPipeliningTests
                 if (seq == 1)
                 {
                     await laterRejected.Task;
-                    await Task.Delay(200); // let the client take in the 409 before a slot frees up
+                    // The client has taken in a 409 (and narrowed its window) once it logs a batch as reordered
+                    // (event 45): only then does this slot free up.
+                    while (logs.Of(45).Count == 0) await Task.Delay(5);
                 }
                 else await Task.Delay(20); // long enough that the client always has the window full
             },
@@ -202,7 +211,7 @@ public sealed class ProducerPipeliningTests
                 return Task.CompletedTask;
             },
         };
-        var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = MaxInFlight; o.MaxBatchItems = 1; });
+        var (fake, producer) = ProducerHarness.Create(server, o => { o.MaxInFlight = MaxInFlight; o.MaxBatchItems = 1; }, c => c.LoggerFactory = logs);
         using var _ = fake;
 
         // Widening from 2 back to 3 takes 2 × CompletionsPerStep = 8 in-order completions; after the halving

@@ -9,9 +9,10 @@ internal static class ProducerHarness
     /// batch per append set <c>MaxBatchItems = 1</c>. Until its first batch is stored, a producer has
     /// one request in flight whatever MaxInFlight says.
     /// </summary>
-    public static (FakeClient Fake, IdempotentProducer Producer) Create(FakeProducerServer server, Action<IdempotentProducerOptions>? configure = null)
+    public static (FakeClient Fake, IdempotentProducer Producer) Create(FakeProducerServer server, Action<IdempotentProducerOptions>? configure = null,
+        Action<DurableStreamClientOptions>? client = null)
     {
-        var fake = new FakeClient(server.Handler);
+        var fake = new FakeClient(server.Handler, client);
         var options = new IdempotentProducerOptions { ProducerId = "p", Epoch = 0, Linger = TimeSpan.Zero, MaxInFlight = 1 };
         configure?.Invoke(options);
         return (fake, fake.Client.GetStream("s", "text/plain").CreateProducer(options));
