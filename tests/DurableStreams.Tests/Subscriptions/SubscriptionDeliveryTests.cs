@@ -31,9 +31,12 @@ public abstract class SubscriptionDeliveryTests(ISubscriptionServer fixture)
         await s.Events.AppendJsonAsync(new Numbered(1), TestJsonContext.Default.Numbered);
         var tail = (await s.Events.AppendJsonAsync(new Numbered(2), TestJsonContext.Default.Numbered)).Offset;
 
+        // Claimed first: a server may write the wake just after answering the append (the embedded one from a
+        // background queue, which every subscription request drains first), so the wake stream is read once the
+        // claim is answered, when the wake is there on either server.
+        var claim = await s.Subscriptions.ClaimAsync(s.Id, "worker-1");
         await using var wakes = await s.Wake.ReadAsync();
         var wake = Assert.Single(await wakes.ReadAllJsonAsync(SubscriptionJson.WakeEvent));
-        var claim = await s.Subscriptions.ClaimAsync(s.Id, "worker-1");
 
         Assert.Equal("wake", wake.Type);
         Assert.Equal(s.Id, wake.SubscriptionId);
