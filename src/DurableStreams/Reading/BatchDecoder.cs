@@ -36,12 +36,7 @@ internal static class BatchDecoder
         CancellationToken cancellationToken)
     {
         if (batch.Payloads is { } payloads)
-        {
-            if (payloads.Count == 1) return new ListItemEnumerator<T>(ParsePayload(payloads[0], typeInfo, url, batch.StartOffset));
-            var items = new List<T>();
-            foreach (var payload in payloads) items.AddRange(ParsePayload(payload, typeInfo, url, batch.StartOffset));
-            return new ListItemEnumerator<T>(items);
-        }
+            return await SsePayloadDecoder.DecodeAsync(payloads, typeInfo, url, batch.StartOffset, parallel).ConfigureAwait(false);
 
         var content = batch.Response!.Content;
         Stream body;
@@ -140,29 +135,27 @@ internal static class BatchDecoder
         }
     }
 
-    private static List<T> ParsePayload<T>(byte[] payload, JsonTypeInfo<T> typeInfo, Uri url, string offset)
+    /// <summary>
+    /// Appends the messages of one SSE data payload to <paramref name="items"/>: the elements of an array, or the one
+    /// value; an empty payload has none. Throws <see cref="JsonException"/> when the payload is not one JSON value.
+    /// </summary>
+    internal static void ParsePayloadInto<T>(List<T> items, byte[] payload, JsonTypeInfo<T> typeInfo)
     {
-        var items = new List<T>();
-        try
+        var reader = new Utf8JsonReader(payload);
+        if (!reader.Read()) return; // empty event: no messages
+        if (reader.TokenType != JsonTokenType.StartArray)
         {
-            var reader = new Utf8JsonReader(payload);
-            if (!reader.Read()) return items; // empty event: no messages
-            if (reader.TokenType != JsonTokenType.StartArray)
-            {
-                items.Add(JsonSerializer.Deserialize(payload, typeInfo)!);
-                return items;
-            }
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                items.Add(JsonSerializer.Deserialize(ref reader, typeInfo)!);
-            if (reader.TokenType != JsonTokenType.EndArray || reader.Read())
-                throw new JsonException("Trailing data after the JSON array.");
+            items.Add(JsonSerializer.Deserialize(payload, typeInfo)!);
+            return;
         }
-        catch (JsonException ex)
-        {
-            throw new DurableStreamParseException($"Invalid JSON in SSE data event: {ex.Message}", url, offset, ex);
-        }
-        return items;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            items.Add(JsonSerializer.Deserialize(ref reader, typeInfo)!);
+        if (reader.TokenType != JsonTokenType.EndArray || reader.Read())
+            throw new JsonException("Trailing data after the JSON array.");
     }
+
+    internal static DurableStreamParseException PayloadFailure(JsonException ex, Uri url, string offset) =>
+        new($"Invalid JSON in SSE data event: {ex.Message}", url, offset, ex);
 
     /// <summary>Reads up to the first non-whitespace byte; null when the body is empty.</summary>
     private static async ValueTask<Stream?> SkipToContentAsync(Stream body, byte[] buffer, Uri url, string offset, CancellationToken cancellationToken)
