@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace DurableStreams.Bench.EndToEnd;
 
-/// <summary>Command line: <c>[--quick] [--json FILE] [--rounds N] [--messages N] [--latency-messages N] [--servers] [--memory-streams N] [--only catchup]</c>.</summary>
+/// <summary>Command line: <c>[--quick] [--json FILE] [--rounds N] [--messages N] [--latency-messages N] [--servers] [--memory-streams N] [--baseline-server DLL] [--only catchup]</c>.</summary>
 internal sealed record BenchOptions
 {
     public bool Quick { get; init; }
@@ -23,6 +23,9 @@ internal sealed record BenchOptions
     /// <summary><c>catchup</c>: only the catch-up reads (HTTP and SSE), only this SDK and the raw fetches, per-round ratios.</summary>
     public string? Only { get; init; }
 
+    /// <summary><c>--baseline-server DLL</c>: another DurableStreams.DevServer build, run as a fourth server (its memory store) for A/B.</summary>
+    public string? BaselineServer { get; init; }
+
     /// <summary>Quick mode keeps every scenario but shrinks counts and rounds to stay well under 3 minutes.</summary>
     public static BenchOptions Parse(string[] args)
     {
@@ -34,6 +37,7 @@ internal sealed record BenchOptions
             {
                 case "--quick": break;
                 case "--servers": options = options with { Servers = true }; break;
+                case "--baseline-server": options = options with { BaselineServer = Path.GetFullPath(Value(args, ++i)) }; break;
                 case "--memory-streams": options = options with { MemoryStreams = Number(args, ++i) }; break;
                 case "--json": options = options with { JsonPath = Value(args, ++i) }; break;
                 case "--rounds": options = options with { Rounds = Number(args, ++i) }; break;
@@ -44,7 +48,7 @@ internal sealed record BenchOptions
                     if (only != "catchup") throw new ArgumentException($"--only takes 'catchup', not '{only}'.");
                     options = options with { Only = only };
                     break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--quick] [--servers] [--memory-streams N] [--json FILE] [--rounds N] [--messages N] [--latency-messages N] [--only catchup]");
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--quick] [--servers] [--memory-streams N] [--baseline-server DLL] [--json FILE] [--rounds N] [--messages N] [--latency-messages N] [--only catchup]");
             }
         }
         return options;

@@ -36,11 +36,13 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     /// <summary>Whether the server answers <c>GET /_bench/memory</c> (managed heap after a full collection).</summary>
     public bool Embedded => _process is not null;
 
-    public static async Task<ServerUnderTest> StartAsync(string name) => name switch
+    /// <summary>"baseline" is the memory store of another dev server build (<paramref name="baselineDll"/>), for A/B of a server change.</summary>
+    public static async Task<ServerUnderTest> StartAsync(string name, string? baselineDll = null) => name switch
     {
         "reference" => await StartReferenceAsync().ConfigureAwait(false),
-        "memory" or "file" => await StartEmbeddedAsync(name).ConfigureAwait(false),
-        _ => throw new ArgumentException($"Unknown server '{name}' (reference, memory, file)."),
+        "memory" or "file" => await StartEmbeddedAsync(name, name, DevServerPath()).ConfigureAwait(false),
+        "baseline" => await StartEmbeddedAsync(name, "memory", baselineDll ?? throw new ArgumentNullException(nameof(baselineDll))).ConfigureAwait(false),
+        _ => throw new ArgumentException($"Unknown server '{name}' (reference, memory, file, baseline)."),
     };
 
     private static async Task<ServerUnderTest> StartReferenceAsync()
@@ -57,9 +59,8 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         return Path.Combine(RepositoryRoot.Locate(), "samples", "DurableStreams.DevServer", "bin", configuration, "net10.0", "DurableStreams.DevServer.dll");
     }
 
-    private static async Task<ServerUnderTest> StartEmbeddedAsync(string store)
+    private static async Task<ServerUnderTest> StartEmbeddedAsync(string name, string store, string dll)
     {
-        var dll = DevServerPath();
         if (!File.Exists(dll)) throw new FileNotFoundException($"The dev server is not built: {dll}");
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
@@ -80,7 +81,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             try
             {
                 using var response = await http.GetAsync(url + "/_bench/memory").ConfigureAwait(false);
-                if (response.IsSuccessStatusCode) return new ServerUnderTest(store, url, process.Id, null, process, data);
+                if (response.IsSuccessStatusCode) return new ServerUnderTest(name, url, process.Id, null, process, data);
             }
             catch (HttpRequestException)
             {

@@ -12,11 +12,10 @@ namespace DurableStreams.Bench.EndToEnd.Servers;
 /// </summary>
 internal static class ServersBench
 {
-    private static readonly string[] Names = ["reference", "memory", "file"];
-    private static readonly string[] Embedded = ["memory", "file"];
-
     public static async Task<int> RunAsync(BenchOptions options, string[] args)
     {
+        string[] names = options.BaselineServer is null ? ["reference", "memory", "file"] : ["reference", "memory", "file", "baseline"];
+        var embedded = names[1..];
         var run = new Dictionary<string, string>
         {
             ["command"] = "dotnet run -c Release --project bench/DurableStreams.Bench.EndToEnd -- " + string.Join(' ', args),
@@ -27,29 +26,33 @@ internal static class ServersBench
             ["messages"] = options.Messages.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["servers"] = "reference: @durable-streams/server 0.3.7 (node), compression off; memory/file: samples/DurableStreams.DevServer (DurableStreams.Server, Kestrel defaults, server GC); long-poll hold 30 s everywhere",
         };
+        if (options.BaselineServer is { } baseline) run["baseline"] = "memory store of " + baseline;
         Console.WriteLine($"servers bench: {run["machine"]}; load {run["loadAtStart"]}; rounds {options.Rounds}, {options.Messages} messages, {options.Callers} callers, {options.MemoryStreams} streams for memory");
 
         var append = new ServerMetric("append (64 callers, automatic batching)", "throughput", "msg/s", true, true);
         var appendCpu = new ServerMetric("append (64 callers, automatic batching)", "server CPU / wall", "% of a core", false, false);
+        var appendClient = new ServerMetric("append (64 callers, automatic batching)", "client CPU / wall", "% of a core", false, false);
         var producer = new ServerMetric("idempotent producer (64 callers)", "throughput", "msg/s", true, true);
         var producerCpu = new ServerMetric("idempotent producer (64 callers)", "server CPU / wall", "% of a core", false, false);
+        var producerClient = new ServerMetric("idempotent producer (64 callers)", "client CPU / wall", "% of a core", false, false);
         var read = new ServerMetric("catch-up read, typed", "throughput", "MB/s", true, true);
         var readCpu = new ServerMetric("catch-up read, typed", "server CPU / wall", "% of a core", false, false);
+        var readClient = new ServerMetric("catch-up read, typed", "client CPU / wall", "% of a core", false, false);
         var longPollP50 = new ServerMetric("live long-poll", "p50 append→delivery", "ms", false, true);
         var longPollP99 = new ServerMetric("live long-poll", "p99 append→delivery", "ms", false, true);
         var sseP50 = new ServerMetric("live SSE", "p50 append→delivery", "ms", false, true);
         var sseP99 = new ServerMetric("live SSE", "p99 append→delivery", "ms", false, true);
         var rss = new ServerMetric($"memory per stream ({StreamMemory.MessagesPerStream} × ~100 B messages)", "server RSS growth", "KB/stream", false, true);
         var managed = new ServerMetric($"memory per stream ({StreamMemory.MessagesPerStream} × ~100 B messages)", "managed heap growth (after full GC)", "KB/stream", false, false);
-        ServerMetric[] metrics = [append, appendCpu, producer, producerCpu, read, readCpu, longPollP50, longPollP99, sseP50, sseP99, rss, managed];
+        ServerMetric[] metrics = [append, appendCpu, appendClient, producer, producerCpu, producerClient, read, readCpu, readClient, longPollP50, longPollP99, sseP50, sseP99, rss, managed];
         var failures = new List<string>();
 
         var servers = new List<Target>();
         try
         {
-            foreach (var name in Names)
+            foreach (var name in names)
             {
-                var server = await ServerUnderTest.StartAsync(name).ConfigureAwait(false);
+                var server = await ServerUnderTest.StartAsync(name, options.BaselineServer).ConfigureAwait(false);
                 servers.Add(new Target(server));
             }
             foreach (var target in servers)
@@ -74,9 +77,9 @@ internal static class ServersBench
         }
 
         // Memory on fresh processes, one server at a time, so earlier rounds' garbage does not hide or inflate growth.
-        foreach (var name in Names)
+        foreach (var name in names)
         {
-            var result = await StreamMemory.MeasureAsync(name, options.MemoryStreams).ConfigureAwait(false);
+            var result = await StreamMemory.MeasureAsync(name, options.MemoryStreams, options.BaselineServer).ConfigureAwait(false);
             rss.Add(name, result.RssBytesPerStream / 1024);
             if (result.ManagedBytesPerStream is { } m) managed.Add(name, m / 1024);
         }
@@ -85,7 +88,7 @@ internal static class ServersBench
         run["finishedUtc"] = DateTimeOffset.UtcNow.ToString("u");
         Console.WriteLine();
         Console.WriteLine($"load at start {run["loadAtStart"]}, at end {run["loadAtEnd"]}; medians over {options.Rounds} rounds (min–max in brackets)");
-        Console.WriteLine(ServerMetric.Table(metrics, Embedded));
+        Console.WriteLine(ServerMetric.Table(metrics, embedded));
         foreach (var failure in failures) Console.WriteLine("VERIFICATION FAILED: " + failure);
         if (options.JsonPath is { } path)
         {
@@ -105,14 +108,14 @@ internal static class ServersBench
             var result = await target.Client.AppendAsync(url, options.Messages, options.Callers).ConfigureAwait(false);
             var busy = (target.Cpu.Now() - cpu).TotalMilliseconds / result.WallMs * 100;
             await VerifyAsync(target, append, url, options.Messages).ConfigureAwait(false);
-            if (!warm) { append.Add(name, options.Messages / (result.WallMs / 1000)); appendCpu.Add(name, busy); }
+            if (!warm) { append.Add(name, options.Messages / (result.WallMs / 1000)); appendCpu.Add(name, busy); appendClient.Add(name, result.CpuMs / result.WallMs * 100); }
 
             url = await target.CreateAsync($"producer-{tag}").ConfigureAwait(false);
             cpu = target.Cpu.Now();
             result = await target.Client.ProducerAsync(url, options.Messages, options.Callers, $"producer-{tag}").ConfigureAwait(false);
             busy = (target.Cpu.Now() - cpu).TotalMilliseconds / result.WallMs * 100;
             await VerifyAsync(target, producer, url, options.Messages).ConfigureAwait(false);
-            if (!warm) { producer.Add(name, options.Messages / (result.WallMs / 1000)); producerCpu.Add(name, busy); }
+            if (!warm) { producer.Add(name, options.Messages / (result.WallMs / 1000)); producerCpu.Add(name, busy); producerClient.Add(name, result.CpuMs / result.WallMs * 100); }
 
             cpu = target.Cpu.Now();
             var catchUp = await target.Client.ReadAsync(target.CatchUpUrl).ConfigureAwait(false);
@@ -122,7 +125,7 @@ internal static class ServersBench
                 failures.Add($"{name} catch-up read: {catchUp.Count} messages, expected {options.Messages}");
                 read.Failed.Add(name);
             }
-            if (!warm) { read.Add(name, target.CatchUpBytes / 1e6 / (catchUp.WallMs / 1000)); readCpu.Add(name, busy); }
+            if (!warm) { read.Add(name, target.CatchUpBytes / 1e6 / (catchUp.WallMs / 1000)); readCpu.Add(name, busy); readClient.Add(name, catchUp.CpuMs / catchUp.WallMs * 100); }
 
             foreach (var (live, p50, p99) in new[] { (LiveMode.LongPoll, longPollP50, longPollP99), (LiveMode.Sse, sseP50, sseP99) })
             {

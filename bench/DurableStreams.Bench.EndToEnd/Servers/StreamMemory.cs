@@ -15,9 +15,9 @@ internal static class StreamMemory
 
     public sealed record Result(double RssBytesPerStream, double? ManagedBytesPerStream);
 
-    public static async Task<Result> MeasureAsync(string serverName, int count)
+    public static async Task<Result> MeasureAsync(string serverName, int count, string? baselineDll)
     {
-        await using var server = await ServerUnderTest.StartAsync(serverName).ConfigureAwait(false);
+        await using var server = await ServerUnderTest.StartAsync(serverName, baselineDll).ConfigureAwait(false);
         using var client = new DurableStreamClient(new Uri(server.BaseUrl + "/"));
         using var http = new HttpClient();
         await CreateAsync(client, server, "warm", Math.Min(200, count)).ConfigureAwait(false);

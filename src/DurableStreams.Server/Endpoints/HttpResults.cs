@@ -31,6 +31,20 @@ internal static class HttpResults
     public static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit) return null;
+        if (request.ContentLength is { } length and <= int.MaxValue)
+        {
+            // The usual case: one array of the announced size, filled in place (no growing copies).
+            var body = new byte[length];
+            var filled = 0;
+            while (filled < body.Length)
+            {
+                var n = await request.Body.ReadAsync(body.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (n == 0) break;
+                filled += n;
+            }
+            // Kestrel ends a short body with an error, so a short read here is defensive only.
+            return filled == body.Length ? body : body[..filled];
+        }
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;

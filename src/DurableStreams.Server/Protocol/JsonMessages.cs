@@ -37,19 +37,21 @@ internal static class JsonMessages
         {
             var root = document.RootElement;
             var buffer = new ArrayBufferWriter<byte>(body.Length + 2);
+            // One writer for every value (Reset between them): a writer per value cost an allocation per message.
+            using var writer = new Utf8JsonWriter(buffer, WriterOptions);
             if (root.ValueKind == JsonValueKind.Array)
             {
-                if (root.GetArrayLength() == 0)
+                count = root.GetArrayLength();
+                if (count == 0)
                 {
                     error = isCreate ? null : "Empty arrays are not allowed";
                     return isCreate;
                 }
-                foreach (var item in root.EnumerateArray()) WriteValue(buffer, item);
-                count = root.GetArrayLength();
+                foreach (var item in root.EnumerateArray()) WriteValue(writer, buffer, item);
             }
             else
             {
-                WriteValue(buffer, root);
+                WriteValue(writer, buffer, root);
                 count = 1;
             }
             stored = buffer.WrittenSpan.ToArray();
@@ -84,11 +86,12 @@ internal static class JsonMessages
         var values = document.RootElement;
         if (count > values.GetArrayLength()) return null;
         var buffer = new ArrayBufferWriter<byte>();
+        using var writer = new Utf8JsonWriter(buffer, WriterOptions);
         var taken = 0;
         foreach (var item in values.EnumerateArray())
         {
             if (taken++ == count) break;
-            WriteValue(buffer, item);
+            WriteValue(writer, buffer, item);
         }
         return buffer.WrittenSpan.ToArray();
     }
@@ -100,9 +103,11 @@ internal static class JsonMessages
         return document.RootElement.GetArrayLength();
     }
 
-    private static void WriteValue(ArrayBufferWriter<byte> buffer, JsonElement value)
+    private static void WriteValue(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer, JsonElement value)
     {
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions)) value.WriteTo(writer);
+        value.WriteTo(writer);
+        writer.Flush();
         buffer.Write(","u8);
+        writer.Reset(buffer);
     }
 }

@@ -128,17 +128,28 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
 
     public AppendOutcome Append(string path, AppendRequest request)
     {
+        // Validating and flattening a JSON body is the costly part of an append and needs no state: done before
+        // the lock, so appends to any stream do it in parallel. Its result is used (or its error reported) at the
+        // same point as before, after the checks that come first (closed, content type, producer, Stream-Seq).
+        Flattened? flattened = request.Body.Length > 0 && ContentTypes.IsJson(request.ContentType) ? Flatten(request.Body) : null;
         lock (Gate)
         {
             var (status, stream) = Resolve(path);
             if (status == LookupStatus.NotFound) return new(AppendStatus.NotFound);
             if (status == LookupStatus.Gone) return new(AppendStatus.Gone);
             Touch(stream!);
-            return AppendCore(stream!, request);
+            return AppendCore(stream!, request, flattened);
         }
     }
 
-    private AppendOutcome AppendCore(StreamState stream, AppendRequest request)
+    private readonly record struct Flattened(bool Ok, byte[] Data, int Count, string? Error);
+
+    private static Flattened Flatten(byte[] body) =>
+        JsonMessages.TryFlatten(body, isCreate: false, out var data, out var count, out var error)
+            ? new(true, data, count, null)
+            : new(false, [], 0, error);
+
+    private AppendOutcome AppendCore(StreamState stream, AppendRequest request, Flattened? flattened)
     {
         var closeOnly = request.Close && request.Body.Length == 0;
         if (stream.Closed)
@@ -179,8 +190,13 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
         var data = request.Body;
         var json = ContentTypes.IsJson(stream.ContentType);
         var count = 0;
-        if (json && !JsonMessages.TryFlatten(data, isCreate: false, out data, out count, out var error))
-            return new(AppendStatus.InvalidJson, Error: error);
+        if (json)
+        {
+            // The content types matched above, so a JSON stream means the body was flattened before the lock.
+            var result = flattened ?? Flatten(data);
+            if (!result.Ok) return new(AppendStatus.InvalidJson, Error: result.Error);
+            (data, count) = (result.Data, result.Count);
+        }
 
         var before = stream.Tail;
         var offset = Offsets.Advance(before, data.Length);
