@@ -62,7 +62,7 @@ public sealed partial class ReadHardeningTests
             : Respond.Unexpected(r));
         using var fake = new FakeClient(handler);
         await using var response = await fake.Client.GetStream("s")
-            .ReadAsync(new ReadOptions { Live = LiveMode.LongPoll, LiveRetryBudget = TimeSpan.FromMilliseconds(300) });
+            .ReadAsync(new ReadOptions { Live = LiveMode.LongPoll, LiveRetryBudget = TimeSpan.FromSeconds(1) }); // room for 3 polls on a loaded machine
 
         var error = await Assert.ThrowsAsync<DurableStreamException>(() => response.ReadAllTextAsync().WaitAsync(TestTimeouts.Hang));
 

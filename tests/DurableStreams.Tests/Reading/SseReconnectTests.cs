@@ -90,7 +90,8 @@ public sealed class SseReconnectTests
             if (request.IsSse && request.Query("offset") == "1") return Respond.Sse(Data("b") + Control("2", closed: true));
             return Respond.Unexpected(request);
         });
-        using var fake = new FakeClient(handler, o => o.SseIdleTimeout = TimeSpan.FromMilliseconds(300));
+        // Long enough that a loaded machine reads the first connection's bytes before the watchdog could fire.
+        using var fake = new FakeClient(handler, o => o.SseIdleTimeout = TimeSpan.FromSeconds(1));
         await using var response = await fake.Client.GetStream("s").ReadAsync(new ReadOptions { Live = LiveMode.Sse });
 
         var text = await response.ReadAllTextAsync().WaitAsync(TestTimeouts.Hang);
