@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -13,7 +14,10 @@ internal sealed class FileStreamStore : MemoryStreamStore
     public const string JournalFileName = "streams.journal";
 
     private readonly FileStream _journal;
+    private const int InitialLineCapacity = 16 * 1024;
     private volatile Exception? _lastWriteFailure;
+    private ArrayBufferWriter<byte> _line = new(InitialLineCapacity);
+    private Utf8JsonWriter? _lineWriter;
 
     public FileStreamStore(string directory, TimeProvider clock) : base(clock)
     {
@@ -58,13 +62,19 @@ internal sealed class FileStreamStore : MemoryStreamStore
 
     protected override void Commit(JournalRecord record)
     {
-        var line = JsonSerializer.SerializeToUtf8Bytes(record, JournalJsonContext.Default.JournalRecord);
+        // Under the store's lock: one reused buffer and writer, and the record with its newline in a single write
+        // (the record and its newline written apart were two system calls per commit).
+        _line.ResetWrittenCount();
+        if (_lineWriter is null) _lineWriter = new Utf8JsonWriter(_line);
+        else _lineWriter.Reset(_line);
+        JsonSerializer.Serialize(_lineWriter, record, JournalJsonContext.Default.JournalRecord);
+        _lineWriter.Flush();
+        _line.Write("\n"u8);
         try
         {
             // After a failed write, start on a fresh line so a torn record cannot swallow this one on replay.
             if (_lastWriteFailure is not null) _journal.WriteByte((byte)'\n');
-            _journal.Write(line);
-            _journal.WriteByte((byte)'\n');
+            _journal.Write(_line.WrittenSpan);
             // Flushed to the OS before the change applies: a request answered is a request that survives a restart.
             _journal.Flush();
         }
@@ -75,12 +85,22 @@ internal sealed class FileStreamStore : MemoryStreamStore
             throw;
         }
         _lastWriteFailure = null;
+        // A very large append grew the buffer: let it go rather than hold it for the life of the store.
+        if (_line.Capacity > 1024 * 1024)
+        {
+            _line = new ArrayBufferWriter<byte>(InitialLineCapacity);
+            _lineWriter = null;
+        }
         Apply(record);
     }
 
     public override void Dispose()
     {
-        lock (Gate) _journal.Dispose();
+        lock (Gate)
+        {
+            _journal.Dispose();
+            _lineWriter?.Dispose();
+        }
         base.Dispose();
     }
 
