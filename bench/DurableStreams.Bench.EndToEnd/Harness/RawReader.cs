@@ -9,6 +9,9 @@ namespace DurableStreams.Bench.EndToEnd.Harness;
 /// </summary>
 internal sealed class RawReader(HttpClient http)
 {
+    /// <summary>When the latest read's first response headers arrived (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    public long FirstHeadersAt { get; private set; }
+
     /// <summary>Every response body's bytes, discarded as they arrive (no parsing, no retention).</summary>
     public async Task<long> CountBytesAsync(string url)
     {
@@ -48,6 +51,7 @@ internal sealed class RawReader(HttpClient http)
             using var request = new HttpRequestMessage(HttpMethod.Get, $"{url}?offset=-1&live=sse");
             request.Headers.Accept.ParseAdd("text/event-stream");
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            FirstHeadersAt = System.Diagnostics.Stopwatch.GetTimestamp();
             response.EnsureSuccessStatusCode();
             var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
             long total = 0;
@@ -81,9 +85,12 @@ internal sealed class RawReader(HttpClient http)
     private async IAsyncEnumerable<HttpResponseMessage> ResponsesAsync(string url)
     {
         var offset = "-1";
+        var first = true;
         while (true)
         {
             var response = await http.GetAsync($"{url}?offset={Uri.EscapeDataString(offset)}", HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            if (first) FirstHeadersAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            first = false;
             response.EnsureSuccessStatusCode();
             var upToDate = response.Headers.TryGetValues("Stream-Up-To-Date", out var flags) && flags.Contains("true");
             offset = response.Headers.TryGetValues("Stream-Next-Offset", out var next) ? next.First() : offset;

@@ -9,7 +9,19 @@ internal sealed record WriteResult(double WallMs, double CpuMs);
 /// when its first message reached the caller, both from the start.
 /// </summary>
 internal sealed record ReadResult(double WallMs, double CpuMs, int Count, long PeakGrowthBytes, double? AllocatedBytesPerMessage,
-    double? OpenMs = null, double? FirstMessageMs = null);
+    double? OpenMs = null, double? FirstMessageMs = null, GcDuring? Gc = null);
+
+/// <summary>Garbage collections during one read (gen 0, 1, 2 counts) and the time the runtime was paused for them.</summary>
+internal sealed record GcDuring(int Gen0, int Gen1, int Gen2, double PauseMs)
+{
+    public static (int, int, int, TimeSpan) Now() => (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+    public static GcDuring Since((int G0, int G1, int G2, TimeSpan Pause) start) =>
+        new(GC.CollectionCount(0) - start.G0, GC.CollectionCount(1) - start.G1, GC.CollectionCount(2) - start.G2,
+            (GC.GetTotalPauseDuration() - start.Pause).TotalMilliseconds);
+
+    public override string ToString() => $"{Gen0}/{Gen1}/{Gen2} {PauseMs:0.0} ms";
+}
 
 /// <summary>Append-to-delivery latencies of one live run, warm-up excluded.</summary>
 internal sealed record LatencyResult(double[] LatenciesMs);

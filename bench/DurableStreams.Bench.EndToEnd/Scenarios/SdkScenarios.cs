@@ -61,6 +61,7 @@ internal sealed class SdkScenarios(DurableStreamClient client) : IClientScenario
         GC.WaitForPendingFinalizers();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         using var peak = new PeakWorkingSet();
+        var gc = GcDuring.Now();
         var clock = Clock.Start();
         var count = 0;
         long first = 0;
@@ -90,9 +91,10 @@ internal sealed class SdkScenarios(DurableStreamClient client) : IClientScenario
             }
         }
         var time = clock.Stop();
+        var gcs = GcDuring.Since(gc);
         var perMessage = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)Math.Max(count, 1);
         return new ReadResult(time.WallMs, time.CpuMs, count, peak.Growth, perMessage,
-            clock.MsTo(opened), first == 0 ? null : clock.MsTo(first));
+            clock.MsTo(opened), first == 0 ? null : clock.MsTo(first), gcs);
     }
 
     /// <summary>One message at a time: the next is appended once the subscriber has received the previous.</summary>
