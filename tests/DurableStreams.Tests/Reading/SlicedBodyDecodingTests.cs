@@ -98,9 +98,9 @@ public sealed class SlicedBodyDecodingTests
     public async Task Bodies_of_unknown_length_are_sliced_once_past_a_slice_and_decoded_whole_below()
     {
         // Chunked responses (the reference server's) give no length: the first slice's worth decides.
-        var large = VariedBody(SlicedBodyDecoder.SliceBytes + 1);
-        var small = VariedBody(SlicedBodyDecoder.SliceBytes / 2);
-        Assert.True(small.Length < SlicedBodyDecoder.SliceBytes);
+        var large = VariedBody(SlicedBodyDecoder.InlineBodyBytes + 1);
+        var small = VariedBody(SlicedBodyDecoder.InlineBodyBytes / 2);
+        Assert.True(small.Length < SlicedBodyDecoder.InlineBodyBytes);
 
         await using (var enumerator = await BatchDecoder.OpenItemsAsync(Batch(new TrickleContent(large, maxChunk: 10_000)), TestJsonContext.Default.JsonElement, Url, parallel: true, default))
         {
@@ -268,7 +268,7 @@ public sealed class SlicedBodyDecodingTests
         // The first read ends on a comma (first cut) and the next comma follows at once, then no comma
         // for more than a slice (second cut there): the slice between is "[]", valid alone, wrong here.
         var slice = SlicedBodyDecoder.SliceBytes;
-        var text = "[1" + new string(' ', slice - 3) + ",,\"" + new string('x', 3 * slice) + "\"]"; // over the sliced-path minimum
+        var text = "[1" + new string(' ', slice - 3) + ",,\"" + new string('x', (int)SlicedBodyDecoder.MinBodyBytes) + "\"]"; // over the sliced-path minimum
         var body = Encoding.UTF8.GetBytes(text);
         Assert.Equal((byte)',', body[slice - 1]);
         Assert.True(body.Length >= SlicedBodyDecoder.MinBodyBytes);
@@ -344,8 +344,8 @@ public sealed class SlicedBodyDecodingTests
     [Fact]
     public async Task Cancelling_mid_body_throws_operation_cancelled()
     {
-        // 600 KB of elements, then the connection goes quiet until cancelled.
-        var prefix = NumberedBody(600 * 1024, out _)[..^1];
+        // Two and a half slices of elements (fewer than the decoder reads ahead), then the connection goes quiet until cancelled.
+        var prefix = NumberedBody(SlicedBodyDecoder.SliceBytes * 5 / 2, out _)[..^1];
         var stream = new HangingStream([.. prefix, (byte)',']);
         using var cts = new CancellationTokenSource();
         var received = new List<Numbered>();
