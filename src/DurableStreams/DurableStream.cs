@@ -23,6 +23,8 @@ public sealed partial class DurableStream : IAsyncDisposable
     private string? _contentType;
     // Cached with the content type: IsJson is checked on every append.
     private bool _isJson;
+    // The latest tail offset this handle was told of (create, HEAD, append): an SSE read from it needs no catch-up GET.
+    private volatile string? _knownTail;
 
     /// <summary>A handle on <paramref name="url"/>; <paramref name="contentType"/> saves a HEAD before the first append when known.</summary>
     public DurableStream(DurableStreamClient client, Uri url, string? contentType = null)
@@ -87,6 +89,7 @@ public sealed partial class DurableStream : IAsyncDisposable
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var reported = ResponseHeaderReader.ContentType(response);
         SetContentType(reported ?? contentType);
+        NoteTail(response);
         return new CreateStreamResult(
             response.StatusCode == System.Net.HttpStatusCode.Created,
             ResponseHeaderReader.NextOffset(response),
@@ -118,6 +121,7 @@ public sealed partial class DurableStream : IAsyncDisposable
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var contentType = ResponseHeaderReader.ContentType(response);
         if (contentType is not null) SetContentType(contentType);
+        NoteTail(response);
         var ttl = ResponseHeaderReader.Int64(response, ProtocolNames.Ttl);
         var expires = ResponseHeaderReader.Get(response, ProtocolNames.ExpiresAt);
         return new StreamMetadata
@@ -257,13 +261,18 @@ public sealed partial class DurableStream : IAsyncDisposable
 
     /// <summary>Starts a read (the first request is made before this returns).</summary>
     public Task<StreamResponse> ReadAsync(ReadOptions? options = null, CancellationToken cancellationToken = default) =>
-        StreamResponse.OpenAsync(new ReadSession(Http, Url, options ?? new ReadOptions(), _contentType), cancellationToken);
+        StreamResponse.OpenAsync(new ReadSession(Http, Url, options ?? new ReadOptions(), _contentType, _knownTail), cancellationToken);
 
     /// <summary>An idempotent producer writing to this stream.</summary>
     public IdempotentProducer CreateProducer(IdempotentProducerOptions options) => new(this, _client, options);
 
     /// <summary>Flushes pending appends.</summary>
     public async ValueTask DisposeAsync() => await FlushAsync().ConfigureAwait(false);
+
+    private void NoteTail(HttpResponseMessage response)
+    {
+        if (ResponseHeaderReader.Get(response, ProtocolNames.NextOffset) is { Length: > 0 } tail) _knownTail = tail;
+    }
 
     internal void SetContentType(string? contentType)
     {
@@ -323,7 +332,13 @@ public sealed partial class DurableStream : IAsyncDisposable
             using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (tagged) _implicitProducer.Accepted();
             AppendTelemetry.Sent(batch, Url, null);
-            return new AppendResult(ResponseHeaderReader.NextOffset(response));
+            var tail = ResponseHeaderReader.Get(response, ProtocolNames.NextOffset);
+            if (tail is { Length: > 0 })
+            {
+                _knownTail = tail;
+                return new AppendResult(new Offset(tail));
+            }
+            return new AppendResult(null);
         }
         catch (Exception ex) when (AppendTelemetry.Failed(batch, Url, ex))
         {

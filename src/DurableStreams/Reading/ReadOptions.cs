@@ -20,8 +20,11 @@ public sealed class ReadOptions
     public IReadOnlyDictionary<string, string>? QueryParameters { get; set; }
 
     /// <summary>
-    /// Open with a plain catch-up GET in every mode (default). Turning it off with <see cref="Offset.Now"/>
-    /// and a live mode subscribes with a single live request.
+    /// Open with a plain catch-up GET, which keeps the first answer cacheable (default). An SSE read skips it
+    /// where it buys nothing: from <see cref="Offset.Now"/>, or from the tail the handle last saw (its latest
+    /// append, create or HEAD), it opens with the SSE request itself. Turning this off makes every live read
+    /// open with its live request; with <see cref="Offset.Now"/> and long-poll that is a single request, but
+    /// the read's opening then waits until data arrives or the server's hold ends.
     /// </summary>
     public bool InitialCatchUp { get; set; } = true;
 

@@ -6,8 +6,8 @@ using DurableStreams.Telemetry;
 namespace DurableStreams.Reading;
 
 /// <summary>
-/// The protocol state machine of one read: a plain catch-up GET first (in every mode), catch-up
-/// until up to date, then long-poll or SSE with cursor echo and reconnection, ending only on
+/// The protocol state machine of one read: a plain catch-up GET first (except where it buys nothing,
+/// see <c>StartsLive</c>), catch-up until up to date, then long-poll or SSE with cursor echo and reconnection, ending only on
 /// <c>Stream-Closed</c> at the tail (or, without live mode, on up-to-date).
 /// </summary>
 internal sealed partial class ReadSession : IAsyncDisposable
@@ -34,7 +34,7 @@ internal sealed partial class ReadSession : IAsyncDisposable
     /// <summary>Counted in durable_streams.client.readers.behind (see ReadTelemetry.Position).</summary>
     private bool _countedBehind;
 
-    public ReadSession(ProtocolHttpClient http, Uri url, ReadOptions options, string? knownContentType)
+    public ReadSession(ProtocolHttpClient http, Uri url, ReadOptions options, string? knownContentType, string? knownTail = null)
     {
         options.Validate();
         _http = http;
@@ -47,7 +47,24 @@ internal sealed partial class ReadSession : IAsyncDisposable
         Offset = options.Offset.Value;
         ContentType = knownContentType;
         _skip = ResumeSkip.For(options.Offset, knownContentType);
-        _phase = options.InitialCatchUp || _live == LiveMode.Off ? Phase.CatchUp : LivePhase;
+        _phase = StartsLive(options, knownTail) ? LivePhase : Phase.CatchUp;
+    }
+
+    /// <summary>
+    /// Whether the read opens with its live request. Off: always a catch-up GET. With
+    /// <see cref="ReadOptions.InitialCatchUp"/> off: live at once. Otherwise an SSE read still skips the
+    /// catch-up GET where it buys nothing: from <c>now</c> (the protocol starts the SSE stream at the tail,
+    /// and a catch-up answer there is empty and not cacheable) or from the tail this handle last saw
+    /// (nothing to catch up on; anything appended since comes over the SSE connection). Long-poll keeps
+    /// it, so that opening the read never waits for the server's hold.
+    /// </summary>
+    private static bool StartsLive(ReadOptions options, string? knownTail)
+    {
+        if (options.Live == LiveMode.Off) return false;
+        if (!options.InitialCatchUp) return true;
+        if (options.Live != LiveMode.Sse || options.Offset.Skip != 0) return false;
+        var offset = options.Offset.Value;
+        return offset == DurableStreams.Offset.Now.Value || knownTail is not null && offset == knownTail;
     }
 
     public Uri Url => _url;

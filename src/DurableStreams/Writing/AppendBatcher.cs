@@ -19,8 +19,10 @@ internal sealed class AppendBatcher
     private readonly int _maxBatchBytes;
     private readonly ILogger _logger;
     private readonly Uri _url;
-    private Task _pump = Task.CompletedTask;
+    // Set while a POST is in flight or queued items wait for the sender; only one POST is in flight at a time.
     private bool _running;
+    // Created only when someone waits for the queue to drain (FlushAsync).
+    private TaskCompletionSource? _idle;
 
     public AppendBatcher(Func<IReadOnlyList<PendingAppend>, CancellationToken, Task<AppendResult>> send, int maxBatchBytes, ILogger logger, Uri url)
     {
@@ -33,26 +35,35 @@ internal sealed class AppendBatcher
     public Task<AppendResult> EnqueueAsync(PendingAppend item, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        bool alone;
         lock (_gate)
         {
-            _queue.Enqueue(item);
-            if (cancellationToken.CanBeCanceled)
-                item.Registration = cancellationToken.Register(() => Cancel(item, cancellationToken));
-            if (!_running)
+            // Nothing queued or in flight: this append is the next POST on its own, sent from the
+            // caller's thread (no queue, no hop to a sender). Appends made meanwhile queue behind it.
+            alone = !_running;
+            if (alone)
             {
                 _running = true;
-                _pump = Task.Run(PumpAsync);
+                item.Sent = true;
+            }
+            else
+            {
+                _ = item.Completion; // created before the sender can see the item
+                _queue.Enqueue(item);
+                if (cancellationToken.CanBeCanceled)
+                    item.Registration = cancellationToken.Register(() => Cancel(item, cancellationToken));
             }
         }
-        // Once sent, the POST carries other callers' data and goes on; a cancelled caller stops
-        // waiting (its data may still land, as with any request cancelled in flight).
-        return cancellationToken.CanBeCanceled ? item.Completion.Task.WaitAsync(cancellationToken) : item.Completion.Task;
+        // Once sent, a POST goes on (a shared one carries other callers' data); a cancelled caller
+        // stops waiting (its data may still land, as with any request cancelled in flight).
+        var answer = alone ? SendAloneAsync(item) : item.Completion.Task;
+        return cancellationToken.CanBeCanceled ? answer.WaitAsync(cancellationToken) : answer;
     }
 
     /// <summary>Completes when everything queued so far has been sent and answered.</summary>
     public Task WhenIdleAsync()
     {
-        lock (_gate) return _running ? _pump : Task.CompletedTask;
+        lock (_gate) return _running ? (_idle ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task : Task.CompletedTask;
     }
 
     private void Cancel(PendingAppend item, CancellationToken token)
@@ -74,10 +85,9 @@ internal sealed class AppendBatcher
             List<PendingAppend> batch;
             lock (_gate)
             {
-                SkipCancelled();
-                if (_queue.Count == 0)
+                if (!HasWaiting())
                 {
-                    _running = false;
+                    BecomeIdle();
                     return;
                 }
                 batch = TakeBatch();
@@ -105,6 +115,51 @@ internal sealed class AppendBatcher
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Sends a lone append (the caller marked it sent and the batcher running). The send is not
+    /// cancelled with the caller's token: the handle's sequence numbers require every POST's outcome
+    /// to be known; the caller's wait is cut short instead, as for a shared POST.
+    /// </summary>
+    private async Task<AppendResult> SendAloneAsync(PendingAppend item)
+    {
+        Exception? failure = null;
+        try
+        {
+            return await _send([item], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            Log.AppendBatchFailed(_logger, ex is DurableStreamException ? LogLevel.Debug : LogLevel.Warning, 1, _url.AbsolutePath, ex);
+            throw;
+        }
+        finally
+        {
+            AppendTelemetry.Completed(item, failure);
+            // Before the caller resumes: appends queued meanwhile go out as the next POST at once.
+            lock (_gate)
+            {
+                if (HasWaiting()) _ = Task.Run(PumpAsync);
+                else BecomeIdle();
+            }
+        }
+    }
+
+    /// <summary>Whether uncancelled items wait in the queue (caller holds the lock).</summary>
+    private bool HasWaiting()
+    {
+        SkipCancelled();
+        return _queue.Count > 0;
+    }
+
+    /// <summary>Nothing in flight or queued (caller holds the lock): the next append goes out alone.</summary>
+    private void BecomeIdle()
+    {
+        _running = false;
+        _idle?.TrySetResult();
+        _idle = null;
     }
 
     private void SkipCancelled()

@@ -9,7 +9,6 @@ internal sealed class PendingAppend
         Options = options;
         Close = close;
         Messages = messages;
-        Completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public ReadOnlyMemory<byte> Data { get; }
@@ -27,14 +26,19 @@ internal sealed class PendingAppend
     /// <summary>How many messages the data holds (several for one AppendJsonManyAsync call).</summary>
     public int Messages { get; }
 
-    /// <summary>The caller's completion; while traced, its state is the append's own span (see Telemetry/AppendTelemetry).</summary>
-    public TaskCompletionSource<AppendResult> Completion { get; private set; }
+    private TaskCompletionSource<AppendResult>? _completion;
+
+    /// <summary>
+    /// The caller's completion for a queued append (a lone append sent at once needs none); created before
+    /// the item is shared with the sender. While traced, its state is the append's own span (see Telemetry/AppendTelemetry).
+    /// </summary>
+    public TaskCompletionSource<AppendResult> Completion => _completion ??= new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Replaces the (not yet shared) completion by one that carries <paramref name="span"/>: no field for it on untraced appends.</summary>
     public void Trace(System.Diagnostics.Activity span) =>
-        Completion = new(span, TaskCreationOptions.RunContinuationsAsynchronously);
+        _completion = new(span, TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public System.Diagnostics.Activity? Span => Completion.Task.AsyncState as System.Diagnostics.Activity;
+    public System.Diagnostics.Activity? Span => _completion?.Task.AsyncState as System.Diagnostics.Activity;
 
     public CancellationTokenRegistration Registration { get; set; }
 

@@ -263,6 +263,52 @@ public sealed class AppendBatchingTests
         Assert.Equal("[1,2,3]", post.BodyText);
     }
 
+    [Fact]
+    public async Task Lone_and_batched_posts_keep_call_order_and_consecutive_producer_sequence_numbers()
+    {
+        // A lone append goes out from its caller's thread; the ones made while it is in flight queue
+        // behind it and share the next POST. Each POST takes the next Producer-Seq, none is skipped or reused.
+        var server = new GatedPosts();
+        server.Hold(1);
+        server.Hold(3);
+        using var fake = Create(server);
+        var stream = fake.Client.GetStream("s", "text/plain");
+
+        var lone = stream.AppendAsync("a");
+        await server.WaitForPostsAsync(1);
+        var flushed = stream.FlushAsync();
+        var queued = new[] { stream.AppendAsync("b"), stream.AppendAsync("c") };
+        Assert.False(flushed.IsCompleted); // the lone POST is still in flight
+        server.Release(1);
+        await Task.WhenAll(queued.Append(lone).Append(flushed)).WaitAsync(TestTimeouts.Hang);
+
+        var third = stream.AppendAsync("d"); // idle again: alone
+        await server.WaitForPostsAsync(3);
+        var fourth = stream.AppendAsync("e");
+        server.Release(3);
+        await Task.WhenAll(third, fourth).WaitAsync(TestTimeouts.Hang);
+
+        var posts = server.Posts;
+        Assert.Equal(["a", "bc", "d", "e"], posts.Select(p => p.BodyText));
+        Assert.Equal(["0", "1", "2", "3"], posts.Select(p => p.Header("Producer-Seq")));
+        Assert.Single(posts.Select(p => p.Header("Producer-Id")).Distinct());
+        Assert.Equal(["off-1", "off-2", "off-2", "off-3", "off-4"], new[] { lone, queued[0], queued[1], third, fourth }.Select(t => t.Result.Offset?.Value));
+    }
+
+    [Fact]
+    public async Task A_lone_append_that_fails_fails_its_caller_and_the_next_append_goes_out()
+    {
+        var server = new GatedPosts { Outcome = (_, n) => n == 1 ? Respond.Status(System.Net.HttpStatusCode.BadRequest, "bad") : Respond.Appended($"off-{n}") };
+        using var fake = Create(server);
+        var stream = fake.Client.GetStream("s", "text/plain");
+
+        var error = await Assert.ThrowsAnyAsync<DurableStreamException>(() => stream.AppendAsync("a").WaitAsync(TestTimeouts.Hang));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, error.Status);
+        Assert.Equal("off-2", (await stream.AppendAsync("b").WaitAsync(TestTimeouts.Hang)).Offset?.Value);
+        await stream.FlushAsync().WaitAsync(TestTimeouts.Hang);
+        Assert.Equal(["a", "b"], server.Posts.Select(p => p.BodyText));
+    }
+
     private static int CountOf(string text, string value)
     {
         var count = 0;
