@@ -22,7 +22,8 @@ internal static class SsePayloadDecoder
             var items = new List<T>();
             try
             {
-                foreach (var payload in payloads) BatchDecoder.ParsePayloadInto(items, payload, typeInfo);
+                // Indexed, not foreach: foreach over the interface would allocate an enumerator per delivery.
+                for (var i = 0; i < payloads.Count; i++) BatchDecoder.ParsePayloadInto(items, payloads[i], typeInfo);
             }
             catch (JsonException ex)
             {
@@ -35,8 +36,7 @@ internal static class SsePayloadDecoder
         var decoded = new Task<List<T>>[groups.Count];
         for (var g = 1; g < groups.Count; g++)
         {
-            var (from, to) = groups[g];
-            decoded[g] = Task.Run(() => Decode(payloads, from, to, typeInfo));
+            decoded[g] = DecodeOnPool(payloads, groups[g].From, groups[g].To, typeInfo);
         }
         var lists = new List<T>[groups.Count];
         Exception? failure = null;
@@ -67,9 +67,10 @@ internal static class SsePayloadDecoder
     /// <summary>Contiguous payload ranges of about one slice each; null when the delivery is too small to be worth splitting.</summary>
     private static List<(int From, int To)>? Groups(IReadOnlyList<byte[]> payloads)
     {
+        if (payloads.Count < 2) return null;
         long total = 0;
-        foreach (var payload in payloads) total += payload.Length;
-        if (payloads.Count < 2 || total < SlicedBodyDecoder.MinBodyBytes) return null;
+        for (var i = 0; i < payloads.Count; i++) total += payloads[i].Length;
+        if (total < SlicedBodyDecoder.MinBodyBytes) return null;
         var groups = new List<(int, int)>();
         var start = 0;
         long size = 0;
@@ -84,6 +85,13 @@ internal static class SsePayloadDecoder
         if (start < payloads.Count) groups.Add((start, payloads.Count));
         return groups;
     }
+
+    /// <summary>
+    /// Decodes one group on the thread pool. Its own method so that the lambda's captures are allocated here, for
+    /// large deliveries only, not at the start of <see cref="DecodeAsync"/> for every delivery.
+    /// </summary>
+    private static Task<List<T>> DecodeOnPool<T>(IReadOnlyList<byte[]> payloads, int from, int to, JsonTypeInfo<T> typeInfo) =>
+        Task.Run(() => Decode(payloads, from, to, typeInfo));
 
     private static List<T> Decode<T>(IReadOnlyList<byte[]> payloads, int from, int to, JsonTypeInfo<T> typeInfo)
     {
