@@ -98,7 +98,18 @@ async function latency({ url, messages, warmup, live }) {
   return { latenciesMs: latencies };
 }
 
-const commands = { append, producer, read, latency };
+// Create latency: `count` streams created one after another with the client's own create (PUT, JSON), each timed.
+async function create({ urlPrefix, count }) {
+  const latencies = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await DurableStream.create({ url: urlPrefix + i, contentType: "application/json" });
+    latencies.push(performance.now() - t0);
+  }
+  return { latenciesMs: latencies };
+}
+
+const commands = { append, producer, read, latency, create };
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
   if (!line.trim()) continue;
