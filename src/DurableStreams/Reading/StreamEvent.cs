@@ -16,8 +16,10 @@ namespace DurableStreams;
 /// <param name="UpToDate">Whether the reader had caught up with the stream when the delivery was produced.</param>
 /// <param name="StreamClosed">Whether the stream is closed and this delivery ends it.</param>
 /// <remarks>
-/// A read that starts at <see cref="Offset.Now"/> with <see cref="ReadOptions.InitialCatchUp"/> off gets its
-/// first delivery without knowing where it started; that delivery's messages carry <see cref="NextOffset"/>
-/// as their <see cref="Position"/>. Keep the default initial catch-up for exact positions from the first message.
+/// A read that starts at <see cref="Offset.Now"/> without a catch-up GET (<see cref="ReadOptions.InitialCatchUp"/> off,
+/// or an SSE read, which skips it from <see cref="Offset.Now"/>) may get a first delivery without knowing where it
+/// started, when data arrives before the server's first answer; that delivery's messages carry <see cref="NextOffset"/>
+/// as their <see cref="Position"/>. For exact positions from the first message, start from an offset or use long-poll
+/// with the default initial catch-up.
 /// </remarks>
 public readonly record struct StreamEvent<T>(T Data, Offset Position, Offset NextOffset, bool UpToDate, bool StreamClosed);
