@@ -60,6 +60,11 @@ internal sealed partial class ProtocolHttpClient
                     retryable = request.RetryClass == RetryClass.Idempotent || NothingWasSent(ex);
                     goto Failed;
                 }
+                catch (Exception ex) when (CancellationRace.Lost(ex, cancellationToken))
+                {
+                    if (!NothingWasSent(ex)) request.MaybeDelivered = true;
+                    throw CancellationRace.Cancelled(ErrorMapper.Network(request, ex), cancellationToken);
+                }
             }
 
             Log.Response(_logger, request.Method.Method, request.Url.AbsolutePath, (int)response.StatusCode);

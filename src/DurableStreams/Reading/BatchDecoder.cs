@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
+using DurableStreams.Http;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -21,6 +22,10 @@ internal static class BatchDecoder
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 throw BodyFailure(ex, url, batch.StartOffset);
+            }
+            catch (Exception ex) when (CancellationRace.Lost(ex, cancellationToken))
+            {
+                throw CancellationRace.Cancelled(ex, cancellationToken);
             }
         }
         var payloads = batch.Payloads!;
@@ -47,6 +52,10 @@ internal static class BatchDecoder
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw BodyFailure(ex, url, batch.StartOffset);
+        }
+        catch (Exception ex) when (CancellationRace.Lost(ex, cancellationToken))
+        {
+            throw CancellationRace.Cancelled(ex, cancellationToken);
         }
 
         var length = content.Headers.ContentLength;
@@ -110,6 +119,10 @@ internal static class BatchDecoder
             {
                 throw BodyFailure(ex, url, offset);
             }
+            catch (Exception ex) when (CancellationRace.Lost(ex, cancellationToken))
+            {
+                throw CancellationRace.Cancelled(ex, cancellationToken);
+            }
             if (read < length)
                 throw BodyFailure(new IOException($"The response body ended after {read} of {length} bytes."), url, offset);
             return DecodeArray(buffer.AsSpan(0, length), typeInfo, url, offset);
@@ -170,6 +183,10 @@ internal static class BatchDecoder
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 throw BodyFailure(ex, url, offset);
+            }
+            catch (Exception ex) when (CancellationRace.Lost(ex, cancellationToken))
+            {
+                throw CancellationRace.Cancelled(ex, cancellationToken);
             }
             if (read == 0) return null;
             var start = 0;

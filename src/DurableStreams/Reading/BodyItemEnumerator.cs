@@ -1,3 +1,4 @@
+using DurableStreams.Http;
 using System.Buffers;
 
 namespace DurableStreams.Reading;
@@ -39,6 +40,10 @@ internal sealed class BodyItemEnumerator<T> : IAsyncEnumerator<T>
         {
             return ValueTask.FromException<bool>(BatchDecoder.BodyFailure(ex, _url, _offset));
         }
+        catch (Exception ex) when (CancellationRace.Lost(ex, _cancellationToken))
+        {
+            return ValueTask.FromException<bool>(CancellationRace.Cancelled(ex, _cancellationToken));
+        }
     }
 
     private async ValueTask<bool> AwaitAsync(ValueTask<bool> moved)
@@ -50,6 +55,10 @@ internal sealed class BodyItemEnumerator<T> : IAsyncEnumerator<T>
         catch (Exception ex) when (!_cancellationToken.IsCancellationRequested)
         {
             throw BatchDecoder.BodyFailure(ex, _url, _offset);
+        }
+        catch (Exception ex) when (CancellationRace.Lost(ex, _cancellationToken))
+        {
+            throw CancellationRace.Cancelled(ex, _cancellationToken);
         }
     }
 

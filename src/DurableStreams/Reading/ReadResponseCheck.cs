@@ -61,6 +61,10 @@ internal static class ReadResponseCheck
             {
                 return new DurableStreamNetworkException($"Network error reading the body of GET {url.AbsolutePath}: {ex.Message}", url, ex, new Offset(asked));
             }
+            catch (Exception ex) when (CancellationRace.Lost(ex, cancellationToken))
+            {
+                throw CancellationRace.Cancelled(ex, cancellationToken);
+            }
 
             if (length > MaxNonAdvancingBody || HasData(buffer.AsSpan(0, length), json))
                 throw Violation(logger, response.StatusCode, url, asked,

@@ -44,6 +44,10 @@ internal sealed partial class ReadSession
                 moved = false; // a dropped connection is reopened from the last committed offset
                 (reason, cause) = (ex.Message, "network");
             }
+            catch (Exception ex) when (CancellationRace.Lost(ex, cancellationToken))
+            {
+                throw CancellationRace.Cancelled(ex, cancellationToken);
+            }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 moved = false; // idle watchdog fired

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
+using DurableStreams.Http;
 
 namespace DurableStreams.Reading;
 
@@ -76,6 +77,10 @@ internal static class SlicedBodyDecoder
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     throw BatchDecoder.BodyFailure(ex, url, offset);
+                }
+                catch (Exception ex) when (CancellationRace.Lost(ex, cancellationToken))
+                {
+                    throw CancellationRace.Cancelled(ex, cancellationToken);
                 }
                 received += read;
                 if (length is null && read < InlineBodyBytes)
