@@ -20,6 +20,14 @@ internal static class JsonMessages
     /// <summary>As above, also counting the values stored (the messages of the append).</summary>
     public static bool TryFlatten(ReadOnlyMemory<byte> body, bool isCreate, out byte[] stored, out int count, out string? error)
     {
+        error = null;
+        if (JsonVerbatim.TryFlatten(body.Span, WriterOptions.Encoder!, out stored, out count)) return true;
+        return TryFlattenParsed(body, isCreate, out stored, out count, out error);
+    }
+
+    /// <summary>The general path: parse, then write each value minified; also the one that reports invalid JSON.</summary>
+    internal static bool TryFlattenParsed(ReadOnlyMemory<byte> body, bool isCreate, out byte[] stored, out int count, out string? error)
+    {
         stored = [];
         count = 0;
         JsonDocument document;
