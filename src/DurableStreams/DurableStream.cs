@@ -288,7 +288,7 @@ public sealed partial class DurableStream : IAsyncDisposable
     private Task<AppendResult> SubmitAsync(PendingAppend item, CancellationToken cancellationToken)
     {
         if (!_client.Options.BatchAppends)
-            return SendBatchAsync([item], cancellationToken);
+            return SendBatchAsync([item], null, cancellationToken);
         AppendBatcher batcher;
         lock (_gate)
             batcher = _batcher ??= new AppendBatcher(SendBatchAsync, _client.Options.MaxAppendBatchBytes, Http.Logger, Url);
@@ -296,64 +296,89 @@ public sealed partial class DurableStream : IAsyncDisposable
         return batcher.EnqueueAsync(item, cancellationToken);
     }
 
-    private async Task<AppendResult> SendBatchAsync(IReadOnlyList<PendingAppend> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// One POST for <paramref name="batch"/>. For a lone append, <paramref name="lone"/> is the batcher
+    /// that sent it: this method also logs its failure and tells the batcher once the POST is over
+    /// (rather than a second async method around this one), in the caller's activity as before.
+    /// </summary>
+    private async Task<AppendResult> SendBatchAsync(IReadOnlyList<PendingAppend> batch, AppendBatcher? lone, CancellationToken cancellationToken)
     {
-        var first = batch[0];
-        var close = first.Close;
-        var hasBody = !first.Data.IsEmpty || batch.Count > 1;
-        var body = hasBody ? AppendBatcher.Body(batch, IsJson) : null;
-        // Producer tagging needs ordered sequence numbers, which only the batcher's single in-flight POST gives.
-        var tagged = _client.Options.SafeAppendRetries && _client.Options.BatchAppends && hasBody
-            && first.Options?.Headers?.ContainsKey(ProtocolNames.ProducerId) != true;
-
-        var request = new StreamRequest
-        {
-            Method = HttpMethod.Post,
-            Url = Url,
-            Kind = close ? RequestKind.Close : RequestKind.Append,
-            Body = body,
-            ContentType = hasBody ? _contentType ?? ProtocolNames.OctetStream : null,
-            Overrides = RequestOverrides.ForRequest(first.Options?.Headers, first.Options?.QueryParameters),
-            // Close-only is idempotent; tagged writes are deduplicated; anything else must not be resent blindly.
-            RetryClass = tagged || (close && !hasBody) ? RetryClass.Idempotent : RetryClass.StoredNothingOnly,
-        };
-        if (first.Options?.Seq is { } seq) request.Headers[ProtocolNames.Seq] = seq;
-        if (close) request.Headers[ProtocolNames.Closed] = "true";
-        if (tagged)
-        {
-            request.Headers[ProtocolNames.ProducerId] = _implicitProducer.Id;
-            request.Headers[ProtocolNames.ProducerEpoch] = _implicitProducer.Epoch.ToString(CultureInfo.InvariantCulture);
-            request.Headers[ProtocolNames.ProducerSeq] = _implicitProducer.Seq.ToString(CultureInfo.InvariantCulture);
-        }
-
-        using var span = AppendTelemetry.StartSend(batch, Url);
+        var callerActivity = System.Diagnostics.Activity.Current;
+        Exception? failure = null;
         try
         {
-            using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (tagged) _implicitProducer.Accepted();
-            AppendTelemetry.Sent(batch, Url, null);
-            var tail = ResponseHeaderReader.Get(response, ProtocolNames.NextOffset);
-            if (tail is { Length: > 0 })
+            var first = batch[0];
+            var close = first.Close;
+            var hasBody = !first.Data.IsEmpty || batch.Count > 1;
+            var body = hasBody ? AppendBatcher.Body(batch, IsJson) : null;
+            // Producer tagging needs ordered sequence numbers, which only the batcher's single in-flight POST gives.
+            var tagged = _client.Options.SafeAppendRetries && _client.Options.BatchAppends && hasBody
+                && first.Options?.Headers?.ContainsKey(ProtocolNames.ProducerId) != true;
+
+            var request = new StreamRequest
             {
-                _knownTail = tail;
-                return new AppendResult(new Offset(tail));
+                Method = HttpMethod.Post,
+                Url = Url,
+                Kind = close ? RequestKind.Close : RequestKind.Append,
+                Body = body,
+                ContentType = hasBody ? _contentType ?? ProtocolNames.OctetStream : null,
+                Overrides = RequestOverrides.ForRequest(first.Options?.Headers, first.Options?.QueryParameters),
+                // Close-only is idempotent; tagged writes are deduplicated; anything else must not be resent blindly.
+                RetryClass = tagged || (close && !hasBody) ? RetryClass.Idempotent : RetryClass.StoredNothingOnly,
+            };
+            if (first.Options?.Seq is { } seq) request.Headers[ProtocolNames.Seq] = seq;
+            if (close) request.Headers[ProtocolNames.Closed] = "true";
+            if (tagged)
+            {
+                request.Headers[ProtocolNames.ProducerId] = _implicitProducer.Id;
+                request.Headers[ProtocolNames.ProducerEpoch] = _implicitProducer.Epoch.ToString(CultureInfo.InvariantCulture);
+                request.Headers[ProtocolNames.ProducerSeq] = _implicitProducer.Seq.ToString(CultureInfo.InvariantCulture);
             }
-            return new AppendResult(null);
+
+            using var span = AppendTelemetry.StartSend(batch, Url);
+            try
+            {
+                using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                if (tagged) _implicitProducer.Accepted();
+                AppendTelemetry.Sent(batch, Url, null);
+                var tail = ResponseHeaderReader.Get(response, ProtocolNames.NextOffset);
+                if (tail is { Length: > 0 })
+                {
+                    _knownTail = tail;
+                    return new AppendResult(new Offset(tail));
+                }
+                return new AppendResult(null);
+            }
+            catch (Exception ex) when (AppendTelemetry.Failed(batch, Url, ex))
+            {
+                throw; // never reached: the filter only records
+            }
+            catch (DurableStreamException ex) when (tagged)
+            {
+                // A refusal (NotStored) left the server's sequence where it was: the next batch takes the
+                // same number, and a caller resending the data stores it once. A batch that may have landed
+                // (Unknown), or a sequence the server no longer agrees with, needs a fresh epoch, so that a
+                // later batch is never taken for a duplicate of it.
+                if (ex.Outcome != WriteOutcome.NotStored
+                    || ex.Code is DurableStreamErrorCode.StaleProducerEpoch or DurableStreamErrorCode.ProducerSequenceGap)
+                    _implicitProducer.Restart((ex as StaleProducerEpochException)?.CurrentEpoch);
+                throw;
+            }
         }
-        catch (Exception ex) when (AppendTelemetry.Failed(batch, Url, ex))
+        catch (Exception ex) when (lone is not null)
         {
-            throw; // never reached: the filter only records
-        }
-        catch (DurableStreamException ex) when (tagged)
-        {
-            // A refusal (NotStored) left the server's sequence where it was: the next batch takes the
-            // same number, and a caller resending the data stores it once. A batch that may have landed
-            // (Unknown), or a sequence the server no longer agrees with, needs a fresh epoch, so that a
-            // later batch is never taken for a duplicate of it.
-            if (ex.Outcome != WriteOutcome.NotStored
-                || ex.Code is DurableStreamErrorCode.StaleProducerEpoch or DurableStreamErrorCode.ProducerSequenceGap)
-                _implicitProducer.Restart((ex as StaleProducerEpochException)?.CurrentEpoch);
+            System.Diagnostics.Activity.Current = callerActivity; // the send span was current until it ended
+            failure = ex;
+            lone.LoneFailed(ex);
             throw;
+        }
+        finally
+        {
+            if (lone is not null)
+            {
+                System.Diagnostics.Activity.Current = callerActivity;
+                lone.LoneDone(batch[0], failure);
+            }
         }
     }
 

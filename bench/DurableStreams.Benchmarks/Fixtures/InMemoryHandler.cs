@@ -15,11 +15,19 @@ public sealed class InMemoryHandler : HttpMessageHandler
     public byte[] ReadBody { get; set; } = "[]"u8.ToArray();
     public byte[] SseBody { get; set; } = [];
 
+    /// <summary>
+    /// Answer after <see cref="Task.Yield"/> (as a socket would, later) rather than at once. A handler that
+    /// completes synchronously finishes each lone append before the next one is made, so concurrent
+    /// appends never overlap and never share a POST.
+    /// </summary>
+    public bool CompleteAsynchronously { get; init; }
+
     /// <summary>Bytes of the last POST body, so the encoding cannot be optimised away.</summary>
     public long PostedBytes { get; private set; }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (CompleteAsynchronously) await Task.Yield();
         var response = new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request };
         response.Headers.TryAddWithoutValidation("Stream-Next-Offset", "0000000000000001_0000000000000100");
         if (request.Method == HttpMethod.Post)

@@ -19,6 +19,7 @@ internal sealed partial class ProtocolHttpClient
     private readonly DurableStreamClientOptions _options;
     private readonly ILogger _logger;
     private readonly Random _random = Random.Shared;
+    private readonly AttemptTimeouts _timeouts = new();
 
     public ProtocolHttpClient(Func<HttpClient> http, DurableStreamClientOptions options, ILogger logger)
     {
@@ -35,7 +36,6 @@ internal sealed partial class ProtocolHttpClient
     private async Task<HttpResponseMessage> SendCoreAsync(StreamRequest request, CancellationToken cancellationToken)
     {
         var retry = _options.Retry;
-        var budget = request.RetryBudget ?? new CountRetryBudget(retry.MaxRetries);
         var attempt = 0;
         long failingSince = 0;
         var recoveries = 0;
@@ -49,15 +49,37 @@ internal sealed partial class ProtocolHttpClient
             bool retryable;
             using (var message = await BuildAsync(request, overrides, cancellationToken).ConfigureAwait(false))
             {
+                // HttpClient.Timeout only bounds the headers and is shared by every call; keep our own per attempt.
+                var timeout = request.Timeout ?? _options.RequestTimeout;
+                var timer = _timeouts.Start(cancellationToken, timeout);
+                Exception? sendFailure = null;
                 try
                 {
-                    response = await SendOnceAsync(message, request.Timeout ?? _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+                    response = await _http().SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timer.Token).ConfigureAwait(false);
                 }
-                catch (Exception ex) when ((ex is HttpRequestException or TimeoutException or IOException || RejectedByPipeline(ex)) && !cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    failure = ErrorMapper.Network(request, ex);
-                    if (!NothingWasSent(ex)) request.MaybeDelivered = true;
-                    retryable = request.RetryClass == RetryClass.Idempotent || NothingWasSent(ex);
+                    sendFailure = new TimeoutException($"No response within {timeout.TotalSeconds:0.###} s.", ex);
+                }
+                catch (OperationCanceledException ex) when (ex.CancellationToken != cancellationToken)
+                {
+                    // Callers match on their own token; the per-attempt token is an internal detail.
+                    throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+                }
+                catch (Exception ex) when ((ex is HttpRequestException or IOException || RejectedByPipeline(ex)) && !cancellationToken.IsCancellationRequested)
+                {
+                    sendFailure = ex;
+                }
+                finally
+                {
+                    _timeouts.End(timer, response is { IsSuccessStatusCode: true });
+                }
+                if (response is null)
+                {
+                    var network = sendFailure!; // only a caught send failure leaves no response
+                    failure = ErrorMapper.Network(request, network);
+                    if (!NothingWasSent(network)) request.MaybeDelivered = true;
+                    retryable = request.RetryClass == RetryClass.Idempotent || NothingWasSent(network);
                     goto Failed;
                 }
                 catch (Exception ex) when (CancellationRace.Lost(ex, cancellationToken))
@@ -84,7 +106,7 @@ internal sealed partial class ProtocolHttpClient
 
         Failed:
             if (attempt == 0) failingSince = Time.GetTimestamp();
-            if (retryable && budget.CanRetry(attempt, Time.GetElapsedTime(failingSince)))
+            if (retryable && CanRetry(request, attempt, failingSince))
             {
                 var delay = retry.Backoff(attempt, _random);
                 if (retryAfter is { } ra)
@@ -121,32 +143,18 @@ internal sealed partial class ProtocolHttpClient
         }
     }
 
+    /// <summary>Whether the request's retry budget (by default <see cref="RetryOptions.MaxRetries"/> retries) allows another attempt.</summary>
+    private bool CanRetry(StreamRequest request, int retries, long failingSince) =>
+        request.RetryBudget is { } budget
+            ? budget.CanRetry(retries, Time.GetElapsedTime(failingSince))
+            : retries < _options.Retry.MaxRetries;
+
     /// <summary>
     /// Answers about the stream itself (404, 409, 410) are outcomes callers handle: Information. A caller
     /// that reports the failure itself gets Debug. Anything else is a Warning.
     /// </summary>
     private static LogLevel FailureLevel(StreamRequest request, DurableStreamException failure) =>
         request.FailureReportedByCaller ? LogLevel.Debug : Log.FailureLevel(failure);
-
-    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage message, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        // HttpClient.Timeout only bounds the headers and is shared by every call; keep our own per attempt.
-        using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attemptCts.CancelAfter(timeout);
-        try
-        {
-            return await _http().SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"No response within {timeout.TotalSeconds:0.###} s.", ex);
-        }
-        catch (OperationCanceledException ex) when (ex.CancellationToken != cancellationToken)
-        {
-            // Callers match on their own token; the linked per-attempt token is an internal detail.
-            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
-        }
-    }
 
     /// <summary>
     /// A resilience pipeline of the app's (Polly: open circuit, rate limit, its own timeout) refused or cut the
@@ -209,7 +217,8 @@ internal sealed partial class ProtocolHttpClient
         return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
     }
 
-    private async Task<HttpRequestMessage> BuildAsync(StreamRequest request, RequestOverrides? overrides, CancellationToken cancellationToken)
+    // A ValueTask: with only static header values it completes at once and allocates nothing.
+    private async ValueTask<HttpRequestMessage> BuildAsync(StreamRequest request, RequestOverrides? overrides, CancellationToken cancellationToken)
     {
         var message = new HttpRequestMessage(request.Method, await RequestUriAsync(request, overrides, cancellationToken).ConfigureAwait(false));
         DurableStreamHttpRequests.Mark(message, request);

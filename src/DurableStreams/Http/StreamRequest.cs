@@ -33,21 +33,23 @@ internal sealed class StreamRequest
 
     // Created on first use: most writes carry no protocol query and most reads no protocol headers.
     private List<KeyValuePair<string, string>>? _query;
-    private Dictionary<string, string>? _headers;
+    private ProtocolHeaders _headers;
 
     /// <summary>Protocol query parameters (offset, live, cursor); these win over user parameters.</summary>
     public List<KeyValuePair<string, string>> Query => _query ??= [];
 
-    /// <summary>Protocol headers; per-call headers may not override them except where noted by the caller.</summary>
-    public Dictionary<string, string> Headers => _headers ??= new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Protocol headers; per-call headers may not override them except where noted by the caller.
+    /// Held inline (no collection for the usual few): set them through this reference.
+    /// </summary>
+    public ref ProtocolHeaders Headers => ref _headers;
 
     public bool HasQuery => _query is { Count: > 0 };
-    public bool HasHeaders => _headers is { Count: > 0 };
+    public bool HasHeaders => _headers.Count > 0;
 
     public bool TryGetHeader(string name, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value)
     {
-        value = null;
-        return _headers is not null && _headers.TryGetValue(name, out value);
+        return _headers.TryGetValue(name, out value);
     }
 
     /// <summary>Per-call (and, for sessions, on-error) headers and parameters.</summary>

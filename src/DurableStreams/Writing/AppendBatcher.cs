@@ -6,6 +6,13 @@ using Microsoft.Extensions.Logging;
 namespace DurableStreams.Writing;
 
 /// <summary>
+/// Sends one POST for <paramref name="batch"/>. For a lone append the batcher passes itself as
+/// <paramref name="lone"/>: the sender then calls <see cref="AppendBatcher.LoneFailed"/> on failure and
+/// <see cref="AppendBatcher.LoneDone"/> last, whatever the outcome.
+/// </summary>
+internal delegate Task<AppendResult> BatchSender(IReadOnlyList<PendingAppend> batch, AppendBatcher? lone, CancellationToken cancellationToken);
+
+/// <summary>
 /// Keeps one POST in flight per stream handle: the first append goes out at once, appends made
 /// meanwhile queue in order and become the next POST. Each caller gets the result (or exception)
 /// of the POST that carried its data.
@@ -15,7 +22,7 @@ internal sealed class AppendBatcher
     private readonly object _gate = new();
     // Cancelled items stay queued, marked, and are skipped when reached (no per-append list node).
     private readonly Queue<PendingAppend> _queue = new();
-    private readonly Func<IReadOnlyList<PendingAppend>, CancellationToken, Task<AppendResult>> _send;
+    private readonly BatchSender _send;
     private readonly int _maxBatchBytes;
     private readonly ILogger _logger;
     private readonly Uri _url;
@@ -24,7 +31,7 @@ internal sealed class AppendBatcher
     // Created only when someone waits for the queue to drain (FlushAsync).
     private TaskCompletionSource? _idle;
 
-    public AppendBatcher(Func<IReadOnlyList<PendingAppend>, CancellationToken, Task<AppendResult>> send, int maxBatchBytes, ILogger logger, Uri url)
+    public AppendBatcher(BatchSender send, int maxBatchBytes, ILogger logger, Uri url)
     {
         _send = send;
         _maxBatchBytes = maxBatchBytes;
@@ -50,8 +57,7 @@ internal sealed class AppendBatcher
             {
                 _ = item.Completion; // created before the sender can see the item
                 _queue.Enqueue(item);
-                if (cancellationToken.CanBeCanceled)
-                    item.Registration = cancellationToken.Register(() => Cancel(item, cancellationToken));
+                if (cancellationToken.CanBeCanceled) RegisterCancel(item, cancellationToken);
             }
         }
         // Once sent, a POST goes on (a shared one carries other callers' data); a cancelled caller
@@ -65,6 +71,10 @@ internal sealed class AppendBatcher
     {
         lock (_gate) return _running ? (_idle ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task : Task.CompletedTask;
     }
+
+    // Its own method: the closure is allocated only for a token that can be cancelled, not on every append.
+    private void RegisterCancel(PendingAppend item, CancellationToken token) =>
+        item.Registration = token.Register(() => Cancel(item, token));
 
     private void Cancel(PendingAppend item, CancellationToken token)
     {
@@ -96,7 +106,7 @@ internal sealed class AppendBatcher
             Exception? failure = null;
             try
             {
-                var result = await _send(batch, CancellationToken.None).ConfigureAwait(false);
+                var result = await _send(batch, null, CancellationToken.None).ConfigureAwait(false);
                 foreach (var item in batch) item.Completion.TrySetResult(result);
             }
             catch (Exception ex)
@@ -120,30 +130,26 @@ internal sealed class AppendBatcher
     /// <summary>
     /// Sends a lone append (the caller marked it sent and the batcher running). The send is not
     /// cancelled with the caller's token: the handle's sequence numbers require every POST's outcome
-    /// to be known; the caller's wait is cut short instead, as for a shared POST.
+    /// to be known; the caller's wait is cut short instead, as for a shared POST. The sender reports
+    /// back through <see cref="LoneFailed"/> and <see cref="LoneDone"/> (one async method per append, not two).
     /// </summary>
-    private async Task<AppendResult> SendAloneAsync(PendingAppend item)
+    private Task<AppendResult> SendAloneAsync(PendingAppend item) => _send([item], this, CancellationToken.None);
+
+    /// <summary>The lone append's POST failed (called by the sender after its own handling, before <see cref="LoneDone"/>).</summary>
+    public void LoneFailed(Exception ex) =>
+        Log.AppendBatchFailed(_logger, ex is DurableStreamException ? LogLevel.Debug : LogLevel.Warning, 1, _url.AbsolutePath, ex);
+
+    /// <summary>
+    /// The lone append's POST is over (called by the sender last, success or failure): ends its
+    /// telemetry, then, before the caller resumes, appends queued meanwhile go out as the next POST at once.
+    /// </summary>
+    public void LoneDone(PendingAppend item, Exception? failure)
     {
-        Exception? failure = null;
-        try
+        AppendTelemetry.Completed(item, failure);
+        lock (_gate)
         {
-            return await _send([item], CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-            Log.AppendBatchFailed(_logger, ex is DurableStreamException ? LogLevel.Debug : LogLevel.Warning, 1, _url.AbsolutePath, ex);
-            throw;
-        }
-        finally
-        {
-            AppendTelemetry.Completed(item, failure);
-            // Before the caller resumes: appends queued meanwhile go out as the next POST at once.
-            lock (_gate)
-            {
-                if (HasWaiting()) _ = Task.Run(PumpAsync);
-                else BecomeIdle();
-            }
+            if (HasWaiting()) _ = Task.Run(PumpAsync);
+            else BecomeIdle();
         }
     }
 
