@@ -70,6 +70,11 @@ internal sealed partial class ProtocolHttpClient
                 {
                     sendFailure = ex;
                 }
+                catch (Exception ex) when (CancellationRace.Lost(ex, cancellationToken))
+                {
+                    if (!NothingWasSent(ex)) request.MaybeDelivered = true;
+                    throw CancellationRace.Cancelled(ErrorMapper.Network(request, ex), cancellationToken);
+                }
                 finally
                 {
                     _timeouts.End(timer, response is { IsSuccessStatusCode: true });
@@ -77,15 +82,16 @@ internal sealed partial class ProtocolHttpClient
                 if (response is null)
                 {
                     var network = sendFailure!; // only a caught send failure leaves no response
+                    if (network is TimeoutException && cancellationToken.IsCancellationRequested)
+                    {
+                        // The caller cancelled while the timeout was being reported: that cancellation wins.
+                        request.MaybeDelivered = true;
+                        throw CancellationRace.Cancelled(ErrorMapper.Network(request, network), cancellationToken);
+                    }
                     failure = ErrorMapper.Network(request, network);
                     if (!NothingWasSent(network)) request.MaybeDelivered = true;
                     retryable = request.RetryClass == RetryClass.Idempotent || NothingWasSent(network);
                     goto Failed;
-                }
-                catch (Exception ex) when (CancellationRace.Lost(ex, cancellationToken))
-                {
-                    if (!NothingWasSent(ex)) request.MaybeDelivered = true;
-                    throw CancellationRace.Cancelled(ErrorMapper.Network(request, ex), cancellationToken);
                 }
             }
 
