@@ -43,19 +43,56 @@ internal sealed class SdkScenarios(DurableStreamClient client) : IClientScenario
     }
 
     /// <summary>Catch-up read decoded into typed records, streamed (never buffered whole).</summary>
-    public Task<ReadResult> ReadAsync(string url) => TimedReadAsync(() => client.StreamAsync(url), live: false);
+    public Task<ReadResult> ReadAsync(string url) => TimedAsync(async opened =>
+    {
+        var response = await client.StreamAsync(url).ConfigureAwait(false);
+        opened();
+        await using (response.ConfigureAwait(false))
+        {
+            // A catch-up read ends by itself when up to date: message by message, as it arrives.
+            var count = 0;
+            long first = 0;
+            await foreach (var record in response.ReadJsonAsync(Json.BenchRecord).ConfigureAwait(false))
+            {
+                if (count == 0) first = Stopwatch.GetTimestamp();
+                if (record.Seq >= 0) count++;
+            }
+            return (count, first);
+        }
+    });
 
     /// <summary>
-    /// The catch-up over SSE from the beginning (no initial catch-up GET), batch by batch until the first up-to-date one:
-    /// how an SSE reader started at <c>-1</c> catches up.
+    /// The catch-up over SSE from the beginning (no initial catch-up GET) through the typed handle
+    /// (<see cref="DurableStream{T}"/>), batch by batch until the first up-to-date one: how a typed SSE reader
+    /// started at <c>-1</c> catches up. The typed handle opens its read knowing the message type; "open" is
+    /// when the first batch reached the caller.
     /// </summary>
     public async Task<ReadResult?> ReadSseAsync(string url)
     {
         var options = new ReadOptions { Offset = Offset.Beginning, Live = LiveMode.Sse, InitialCatchUp = false };
-        return await TimedReadAsync(() => client.GetStream(url, "application/json").ReadAsync(options), live: true).ConfigureAwait(false);
+        var typed = new DurableStream<BenchRecord>(client.GetStream(url, "application/json"), Json.BenchRecord);
+        return await TimedAsync(async opened =>
+        {
+            var count = 0;
+            long first = 0;
+            // A live read goes on: batch by batch, to stop at the first up-to-date delivery.
+            await foreach (var batch in typed.ReadBatchesAsync(options).ConfigureAwait(false))
+            {
+                if (first == 0)
+                {
+                    opened();
+                    if (batch.Items.Count > 0) first = Stopwatch.GetTimestamp();
+                }
+                foreach (var record in batch.Items)
+                    if (record.Seq >= 0) count++;
+                if (batch.UpToDate) break;
+            }
+            return (count, first);
+        }).ConfigureAwait(false);
     }
 
-    private static async Task<ReadResult> TimedReadAsync(Func<Task<StreamResponse>> open, bool live)
+    /// <summary>Runs <paramref name="read"/> (which calls its argument once the read is open) with clock, GC and allocation counters.</summary>
+    private static async Task<ReadResult> TimedAsync(Func<Action, Task<(int Count, long First)>> read)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -63,38 +100,13 @@ internal sealed class SdkScenarios(DurableStreamClient client) : IClientScenario
         using var peak = new PeakWorkingSet();
         var gc = GcDuring.Now();
         var clock = Clock.Start();
-        var count = 0;
-        long first = 0;
-        var response = await open().ConfigureAwait(false);
-        var opened = Stopwatch.GetTimestamp();
-        await using (response.ConfigureAwait(false))
-        {
-            if (!live)
-            {
-                // A catch-up read ends by itself when up to date: message by message, as it arrives.
-                await foreach (var record in response.ReadJsonAsync(Json.BenchRecord).ConfigureAwait(false))
-                {
-                    if (count == 0) first = Stopwatch.GetTimestamp();
-                    if (record.Seq >= 0) count++;
-                }
-            }
-            else
-            {
-                // A live read goes on: batch by batch, to stop at the first up-to-date delivery.
-                await foreach (var batch in response.ReadJsonBatchesAsync(Json.BenchRecord).ConfigureAwait(false))
-                {
-                    if (first == 0 && batch.Items.Count > 0) first = Stopwatch.GetTimestamp();
-                    foreach (var record in batch.Items)
-                        if (record.Seq >= 0) count++;
-                    if (batch.UpToDate) break;
-                }
-            }
-        }
+        long opened = 0;
+        var (count, first) = await read(() => opened = opened == 0 ? Stopwatch.GetTimestamp() : opened).ConfigureAwait(false);
         var time = clock.Stop();
         var gcs = GcDuring.Since(gc);
         var perMessage = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)Math.Max(count, 1);
         return new ReadResult(time.WallMs, time.CpuMs, count, peak.Growth, perMessage,
-            clock.MsTo(opened), first == 0 ? null : clock.MsTo(first), gcs);
+            opened == 0 ? null : clock.MsTo(opened), first == 0 ? null : clock.MsTo(first), gcs);
     }
 
     /// <summary>One message at a time: the next is appended once the subscriber has received the previous.</summary>
