@@ -263,6 +263,15 @@ public sealed partial class DurableStream : IAsyncDisposable
     public Task<StreamResponse> ReadAsync(ReadOptions? options = null, CancellationToken cancellationToken = default) =>
         StreamResponse.OpenAsync(new ReadSession(Http, Url, options ?? new ReadOptions(), _contentType, _knownTail), cancellationToken);
 
+    /// <summary>
+    /// <see cref="ReadAsync"/> for a read whose messages will be decoded through <paramref name="decodeAs"/> (the typed
+    /// handle): SSE data events are decoded as they arrive instead of after the control event that commits them.
+    /// The response must be read through the same metadata.
+    /// </summary>
+    internal Task<StreamResponse> ReadDecodingAsync<T>(ReadOptions? options, JsonTypeInfo<T> decodeAs, CancellationToken cancellationToken) =>
+        StreamResponse.OpenAsync(new ReadSession(Http, Url, options ?? new ReadOptions(), _contentType, _knownTail, SseItemSink.For(decodeAs)),
+            cancellationToken);
+
     /// <summary>An idempotent producer writing to this stream.</summary>
     public IdempotentProducer CreateProducer(IdempotentProducerOptions options) => new(this, _client, options);
 

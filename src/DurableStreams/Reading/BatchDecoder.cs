@@ -28,7 +28,8 @@ internal static class BatchDecoder
                 throw CancellationRace.Cancelled(ex, cancellationToken);
             }
         }
-        var payloads = batch.Payloads!;
+        var payloads = batch.Payloads
+            ?? throw new InvalidOperationException("An SSE delivery decoded ahead into messages has no bytes to read.");
         return json ? MergeJsonArrays(payloads) : Concat(payloads);
     }
 
@@ -40,6 +41,8 @@ internal static class BatchDecoder
     public static async ValueTask<IAsyncEnumerator<T>> OpenItemsAsync<T>(ReadBatch batch, JsonTypeInfo<T> typeInfo, Uri url, bool parallel,
         CancellationToken cancellationToken)
     {
+        if (batch.Decoded is { } decoded)
+            return new ListItemEnumerator<T>(SseDecodedDelivery.ItemsOf(decoded, typeInfo, url, batch.StartOffset));
         if (batch.Payloads is { } payloads)
             return await SsePayloadDecoder.DecodeAsync(payloads, typeInfo, url, batch.StartOffset, parallel).ConfigureAwait(false);
 
@@ -152,7 +155,7 @@ internal static class BatchDecoder
     /// Appends the messages of one SSE data payload to <paramref name="items"/>: the elements of an array, or the one
     /// value; an empty payload has none. Throws <see cref="JsonException"/> when the payload is not one JSON value.
     /// </summary>
-    internal static void ParsePayloadInto<T>(List<T> items, byte[] payload, JsonTypeInfo<T> typeInfo)
+    internal static void ParsePayloadInto<T>(List<T> items, ReadOnlySpan<byte> payload, JsonTypeInfo<T> typeInfo)
     {
         var reader = new Utf8JsonReader(payload);
         if (!reader.Read()) return; // empty event: no messages

@@ -35,6 +35,9 @@ internal sealed class ReadBatch : IDisposable
     /// <summary>Decoded data-event payloads (SSE); each is one JSON array in JSON mode.</summary>
     public IReadOnlyList<byte[]>? Payloads { get; private init; }
 
+    /// <summary>The messages of an SSE delivery decoded as they arrived (typed reads; see <see cref="SseItemSink"/>), instead of <see cref="Payloads"/>.</summary>
+    public SseDecodedDelivery? Decoded { get; private init; }
+
     /// <summary>
     /// The offset this delivery was read from, the base of its messages' exact positions: the request's
     /// offset (HTTP) or the last committed offset before it (SSE); null when unknown.
@@ -51,6 +54,9 @@ internal sealed class ReadBatch : IDisposable
 
     public static ReadBatch FromSse(IReadOnlyList<byte[]> payloads, string offset, bool upToDate, bool closed, string? cursor, string? start = null) =>
         new(offset, upToDate, closed, cursor, 200) { Payloads = payloads, _sseStart = start };
+
+    public static ReadBatch FromSse(SseDecodedDelivery decoded, string offset, bool upToDate, bool closed, string? cursor, string? start) =>
+        new(offset, upToDate, closed, cursor, 200) { Decoded = decoded, _sseStart = start };
 
     /// <summary>The same delivery with its first <paramref name="skipped"/> messages removed: <paramref name="rest"/> is one JSON array of the others.</summary>
     public static ReadBatch Trimmed(ReadBatch original, byte[] rest, long skipped) =>

@@ -16,6 +16,9 @@ internal sealed partial class ReadSession
     private int _quickEnds;
     private readonly List<byte[]> _pending = [];
 
+    /// <summary>Decodes data events as they arrive when the read knows its message type (null: payloads are kept as bytes).</summary>
+    private readonly SseItemSink? _sink;
+
     private async ValueTask<ReadBatch?> NextSseBatchAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -64,6 +67,7 @@ internal sealed partial class ReadSession
                 ReadTelemetry.SseReconnecting(_sseBody?.Span, _url, cause, reason);
                 await CloseSseAsync().ConfigureAwait(false);
                 _pending.Clear(); // uncommitted data is resent after reconnecting
+                _sink?.Clear();
                 _quickEnds = lived < QuickEnd ? _quickEnds + 1 : 0;
                 var delay = _quickEnds > 0 ? _http.Options.Retry.Backoff(_quickEnds - 1, Random.Shared) : TimeSpan.Zero;
                 // One line per reconnect, before the wait, with its reason and delay.
@@ -78,11 +82,12 @@ internal sealed partial class ReadSession
             switch (frame.Kind)
             {
                 case SseFrameKind.Data:
-                    _pending.Add(frame.Payload!);
+                    if (_sink is null) _pending.Add(frame.Payload!); // else decoded already, in ParseFrame
                     break;
                 case SseFrameKind.Control:
                     var control = frame.Control;
-                    if (control.NextOffset == Offset && _pending.Count > 0 && ReadResponseCheck.HasData(_pending, IsJson))
+                    var events = _sink?.Events ?? _pending.Count;
+                    if (control.NextOffset == Offset && events > 0 && (_sink?.HasData(IsJson) ?? ReadResponseCheck.HasData(_pending, IsJson)))
                         throw ReadResponseCheck.Violation(_http.Logger, null, _url, Offset,
                             $"SSE control event commits data but its streamNextOffset is the offset the data started at ({Offset}); reading on would deliver the same data again.");
                     _sseBody?.Committed(control.NextOffset);
@@ -97,7 +102,8 @@ internal sealed partial class ReadSession
                         _phase = Phase.Ended;
                         await CloseSseAsync().ConfigureAwait(false);
                     }
-                    if (_pending.Count == 0 && !UpToDate && !Closed) break;
+                    if (events == 0 && !UpToDate && !Closed) break;
+                    if (_sink is not null) return ReadBatch.FromSse(_sink.Take(), Offset, UpToDate, Closed, Cursor, start);
                     var payloads = _pending.ToArray();
                     _pending.Clear();
                     return ReadBatch.FromSse(payloads, Offset, UpToDate, Closed, Cursor, start);
@@ -148,10 +154,18 @@ internal sealed partial class ReadSession
 
     private SseFrame ParseFrame(string eventType, ReadOnlySpan<byte> data) => eventType switch
     {
+        "data" when _sink is not null => DecodeData(_sseBase64 ? Base64Payload.Decode(data, _url, Offset) : data),
         "data" => new SseFrame(SseFrameKind.Data, _sseBase64 ? Base64Payload.Decode(data, _url, Offset) : data.ToArray(), default),
         "control" => new SseFrame(SseFrameKind.Control, null, SseControl.Parse(data, _url, Offset)),
         _ => default, // comments and unknown events are ignored
     };
+
+    /// <summary>A typed read's data event: decoded while the parser holds its bytes, its messages pending in the sink.</summary>
+    private SseFrame DecodeData(ReadOnlySpan<byte> payload)
+    {
+        _sink!.Add(payload);
+        return new SseFrame(SseFrameKind.Data, null, default);
+    }
 
     private async ValueTask CloseSseAsync()
     {

@@ -34,7 +34,13 @@ internal sealed partial class ReadSession : IAsyncDisposable
     /// <summary>Counted in durable_streams.client.readers.behind (see ReadTelemetry.Position).</summary>
     private bool _countedBehind;
 
-    public ReadSession(ProtocolHttpClient http, Uri url, ReadOptions options, string? knownContentType, string? knownTail = null)
+    /// <summary>
+    /// A session reading <paramref name="url"/> as <paramref name="options"/> say. With <paramref name="sseSink"/>, a read
+    /// that knows its message type decodes SSE data events as they arrive (see <see cref="SseItemSink"/>); not with a
+    /// resume skip, which needs the deliveries' bytes.
+    /// </summary>
+    public ReadSession(ProtocolHttpClient http, Uri url, ReadOptions options, string? knownContentType, string? knownTail = null,
+        SseItemSink? sseSink = null)
     {
         options.Validate();
         _http = http;
@@ -47,6 +53,7 @@ internal sealed partial class ReadSession : IAsyncDisposable
         Offset = options.Offset.Value;
         ContentType = knownContentType;
         _skip = ResumeSkip.For(options.Offset, knownContentType);
+        _sink = _skip is null ? sseSink : null;
         _phase = StartsLive(options, knownTail) ? LivePhase : Phase.CatchUp;
     }
 

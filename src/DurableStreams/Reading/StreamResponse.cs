@@ -255,6 +255,8 @@ public sealed class StreamResponse : IAsyncDisposable, IDisposable
     {
         async ValueTask<List<T>> CollectAsync(ReadBatch batch, CancellationToken ct)
         {
+            // An SSE delivery a typed read decoded as it arrived is already the list.
+            if (batch.Decoded is { } decoded) return SseDecodedDelivery.ItemsOf(decoded, typeInfo, Url, batch.StartOffset);
             var items = new List<T>();
             await foreach (var item in BatchDecoder.ReadItemsAsync(batch, typeInfo, Url, _session.ParallelDecoding, ct).ConfigureAwait(false))
                 items.Add(item);

@@ -29,7 +29,7 @@ public partial class DurableStream<T>
     /// <summary>Blocking <see cref="ReadAsync(Offset, LiveMode, CancellationToken)"/>: messages as they arrive.</summary>
     public IEnumerable<T> Read(Offset offset = default, LiveMode live = LiveMode.Off, CancellationToken cancellationToken = default)
     {
-        using var response = Stream.Read(Options(offset, live), cancellationToken);
+        using var response = Stream.ReadDecodingAsync(Options(offset, live), TypeInfo, cancellationToken).GetAwaiter().GetResult();
         foreach (var message in response.ReadJson(TypeInfo, cancellationToken))
             yield return message;
     }
@@ -45,7 +45,7 @@ public partial class DurableStream<T>
     /// <summary>Blocking <see cref="ReadBatchesAsync(Offset, LiveMode, CancellationToken)"/>.</summary>
     public IEnumerable<JsonBatch<T>> ReadBatches(Offset offset = default, LiveMode live = LiveMode.Off, CancellationToken cancellationToken = default)
     {
-        using var response = Stream.Read(Options(offset, live), cancellationToken);
+        using var response = Stream.ReadDecodingAsync(Options(offset, live), TypeInfo, cancellationToken).GetAwaiter().GetResult();
         foreach (var batch in response.ReadJsonBatches(TypeInfo, cancellationToken))
             yield return batch;
     }

@@ -155,7 +155,7 @@ public partial class DurableStream<T> : IAsyncDisposable
     /// <summary>Every message of a read configured by <paramref name="options"/>.</summary>
     public async IAsyncEnumerable<T> ReadAsync(ReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await using var response = await Stream.ReadAsync(options, cancellationToken).ConfigureAwait(false);
+        await using var response = await Stream.ReadDecodingAsync(options, TypeInfo, cancellationToken).ConfigureAwait(false);
         await foreach (var message in response.ReadJsonAsync(TypeInfo, cancellationToken).ConfigureAwait(false))
             yield return message;
     }
@@ -172,7 +172,7 @@ public partial class DurableStream<T> : IAsyncDisposable
     /// <summary>Every message with its position, for a read configured by <paramref name="options"/>.</summary>
     public async IAsyncEnumerable<StreamEvent<T>> ReadEventsAsync(ReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await using var response = await Stream.ReadAsync(options, cancellationToken).ConfigureAwait(false);
+        await using var response = await Stream.ReadDecodingAsync(options, TypeInfo, cancellationToken).ConfigureAwait(false);
         await foreach (var e in response.ReadEventsAsync(TypeInfo, cancellationToken).ConfigureAwait(false))
             yield return e;
     }
@@ -188,7 +188,7 @@ public partial class DurableStream<T> : IAsyncDisposable
     /// <summary>Message batches of a read configured by <paramref name="options"/>.</summary>
     public async IAsyncEnumerable<JsonBatch<T>> ReadBatchesAsync(ReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await using var response = await Stream.ReadAsync(options, cancellationToken).ConfigureAwait(false);
+        await using var response = await Stream.ReadDecodingAsync(options, TypeInfo, cancellationToken).ConfigureAwait(false);
         await foreach (var batch in response.ReadJsonBatchesAsync(TypeInfo, cancellationToken).ConfigureAwait(false))
             yield return batch;
     }
@@ -203,7 +203,7 @@ public partial class DurableStream<T> : IAsyncDisposable
     /// <summary>All messages of a read configured by <paramref name="options"/>.</summary>
     public async Task<IReadOnlyList<T>> ReadAllAsync(ReadOptions options, CancellationToken cancellationToken = default)
     {
-        await using var response = await Stream.ReadAsync(options, cancellationToken).ConfigureAwait(false);
+        await using var response = await Stream.ReadDecodingAsync(options, TypeInfo, cancellationToken).ConfigureAwait(false);
         return await response.ReadAllJsonAsync(TypeInfo, cancellationToken).ConfigureAwait(false);
     }
 

@@ -35,6 +35,12 @@ internal sealed class SseScript : IDisposable
 
     public IReadOnlyList<RecordedRequest> SseRequests => Handler.Requests.Where(r => r.IsSse).ToList();
 
+    /// <summary>The scripted stream through the typed handle, whose reads decode SSE data events as they arrive.</summary>
+    public DurableStream<Numbered> Typed => new(_client.Client.GetStream("sse-stream"), TestJsonContext.Default.Numbered);
+
+    /// <summary>The untyped handle on the scripted stream.</summary>
+    public DurableStream Stream => _client.Client.GetStream("sse-stream");
+
     public Task<StreamResponse> OpenAsync(CancellationToken cancellationToken = default) =>
         _client.Client.GetStream("sse-stream").ReadAsync(new ReadOptions { Live = LiveMode.Sse }, cancellationToken);
 
