@@ -269,7 +269,7 @@ public sealed partial class DurableStream : IAsyncDisposable
     /// The response must be read through the same metadata.
     /// </summary>
     internal Task<StreamResponse> ReadDecodingAsync<T>(ReadOptions? options, JsonTypeInfo<T> decodeAs, CancellationToken cancellationToken) =>
-        StreamResponse.OpenAsync(new ReadSession(Http, Url, options ?? new ReadOptions(), _contentType, _knownTail, SseItemSink.For(decodeAs)),
+        StreamResponse.OpenAsync(new ReadSession(Http, Url, options ?? new ReadOptions(), _contentType, _knownTail, SseItemSink.For(decodeAs, Http.Options.ParallelJsonDecoding)),
             cancellationToken);
 
     /// <summary>An idempotent producer writing to this stream.</summary>

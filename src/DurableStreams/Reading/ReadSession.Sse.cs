@@ -103,7 +103,7 @@ internal sealed partial class ReadSession
                         await CloseSseAsync().ConfigureAwait(false);
                     }
                     if (events == 0 && !UpToDate && !Closed) break;
-                    if (_sink is not null) return ReadBatch.FromSse(_sink.Take(), Offset, UpToDate, Closed, Cursor, start);
+                    if (_sink is not null) return ReadBatch.FromSse(await _sink.TakeAsync().ConfigureAwait(false), Offset, UpToDate, Closed, Cursor, start);
                     var payloads = _pending.ToArray();
                     _pending.Clear();
                     return ReadBatch.FromSse(payloads, Offset, UpToDate, Closed, Cursor, start);

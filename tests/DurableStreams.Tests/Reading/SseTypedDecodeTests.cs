@@ -15,24 +15,37 @@ public sealed class SseTypedDecodeTests
 {
     private const string Json = "application/json";
 
-    // Arrays of one and of two, single values, whitespace around them, and events with no message at all.
+    // Arrays of one and of two, single values, whitespace around them, and events with no message at all; ~100 bytes
+    // each, so a delivery of 3,000 events is decoded partly as it is received and partly in segments on the pool.
+    private static readonly string Pad = new('x', 80);
+
     private static string Payload(int n) => (n % 5) switch
     {
-        0 => $"[{{\"n\":{n}}}]",
-        1 => $"{{\"n\":{n}}}",
-        2 => $" [ {{\"n\":{n}}} , {{\"n\":{-n}}} ]  ",
+        0 => $"[{{\"n\":{n},\"pad\":\"{Pad}\"}}]",
+        1 => $"{{\"n\":{n},\"pad\":\"{Pad}\"}}",
+        2 => $" [ {{\"n\":{n}}} , {{\"n\":{-n},\"pad\":\"{Pad}\"}} ]  ",
         3 => "[]",
-        _ => $"\t{{\"n\":{n}}} ",
+        _ => $"\t{{\"n\":{n},\"pad\":\"{Pad}\"}} ",
     };
+
+    private const int PerDelivery = 3000;
 
     private static string Deliveries(Func<int, string> payload)
     {
         var text = new StringBuilder();
-        for (var n = 0; n < 600; n++) text.Append(Data(payload(n)));
-        text.Append(Control("600", cursor: "c1"));
-        for (var n = 600; n < 1200; n++) text.Append(Data(payload(n)));
-        text.Append(Control("1200", closed: true));
+        for (var n = 0; n < PerDelivery; n++) text.Append(Data(payload(n)));
+        text.Append(Control($"{PerDelivery}", cursor: "c1"));
+        for (var n = PerDelivery; n < 2 * PerDelivery; n++) text.Append(Data(payload(n)));
+        text.Append(Control($"{2 * PerDelivery}", closed: true));
         return text.ToString();
+    }
+
+    [Fact]
+    public void The_test_deliveries_are_large_enough_to_be_decoded_in_segments()
+    {
+        long bytes = 0;
+        for (var n = 0; n < PerDelivery; n++) bytes += Encoding.UTF8.GetByteCount(Payload(n));
+        Assert.True(bytes > 3 * SseItemSink.InlineBytes, $"{bytes} bytes of payloads per delivery");
     }
 
     private static readonly ReadOptions FromStart = new() { Offset = Offset.Beginning, Live = LiveMode.Sse, InitialCatchUp = false };
@@ -53,7 +66,7 @@ public sealed class SseTypedDecodeTests
         await foreach (var e in typed.Typed.ReadEventsAsync(FromStart).WithHangGuard())
             actual.Add((e.Data.N, e.Position.ToString(), e.NextOffset.ToString(), e.StreamClosed));
 
-        Assert.Equal(1200, expected.Count); // 240 events without a message, 240 with two
+        Assert.Equal(2 * PerDelivery, expected.Count); // a fifth of the events without a message, a fifth with two
         Assert.Equal(expected, actual);
     }
 
@@ -67,15 +80,16 @@ public sealed class SseTypedDecodeTests
             using var first = response.TakeFirstBatch()!;
             Assert.Null(first.Payloads);
             var items = SseDecodedDelivery.ItemsOf(first.Decoded!, TestJsonContext.Default.Numbered, script.Stream.Url, first.StartOffset);
-            Assert.Equal(600, items.Count);
-            Assert.Equal("600", first.Offset);
+            Assert.Equal(PerDelivery, items.Count);
+            Assert.Equal(Enumerable.Range(0, PerDelivery).Where(n => n % 5 != 3).SelectMany(n => n % 5 == 2 ? new[] { n, -n } : [n]), items.Select(i => i.N));
+            Assert.Equal($"{PerDelivery}", first.Offset);
             Assert.Equal("-1", first.DeliveryStart);
         }
         await using (var response = await script.Stream.ReadAsync(FromStart))
         {
             using var first = response.TakeFirstBatch()!;
             Assert.Null(first.Decoded);
-            Assert.Equal(600, first.Payloads!.Count);
+            Assert.Equal(PerDelivery, first.Payloads!.Count);
         }
     }
 
@@ -99,11 +113,14 @@ public sealed class SseTypedDecodeTests
         Assert.Equal([0, 1, 2, -2], received);
     }
 
-    [Fact]
-    public async Task An_invalid_payload_fails_the_typed_read_exactly_as_the_untyped_read()
+    [Theory]
+    [InlineData(PerDelivery + 10)] // decoded as it was received
+    [InlineData(PerDelivery + 1500)] // in a segment on the pool
+    public async Task An_invalid_payload_fails_the_typed_read_exactly_as_the_untyped_read(int invalid)
     {
-        // The earlier invalid payload (a string where a number belongs) is reported, in the second delivery, at its offset.
-        string Broken(int n) => n switch { 700 => "[{\"n\":\"seven hundred\"}]", 900 => "[{\"n\":1}", _ => Payload(n) };
+        // The earlier invalid payload (a string where a number belongs) is reported, in the second delivery, at its offset;
+        // the later one (cut off) is in a later segment.
+        string Broken(int n) => n == invalid ? "[{\"n\":\"seven hundred\"}]" : n == 2 * PerDelivery - 5 ? "[{\"n\":1}" : Payload(n);
         using var untyped = new SseScript(Json, Respond.Sse(Deliveries(Broken)));
         using var typed = new SseScript(Json, Respond.Sse(Deliveries(Broken)));
 
@@ -119,7 +136,7 @@ public sealed class SseTypedDecodeTests
             await foreach (var _ in typed.Typed.ReadAsync(FromStart).WithHangGuard()) typedCount++;
         });
 
-        Assert.Equal(600, typedCount); // the first delivery, and nothing of the failing one
+        Assert.Equal(PerDelivery, typedCount); // the first delivery, and nothing of the failing one
         Assert.Equal(untypedCount, typedCount);
         Assert.Contains("could not be converted", actual.Message);
         Assert.Equal(expected.Message, actual.Message);
@@ -142,6 +159,22 @@ public sealed class SseTypedDecodeTests
         Assert.Equal([(0, "1"), (1, "2"), (2, "2,1"), (-2, "3")], received);
         Assert.Equal("1", script.SseRequests[1].Query("offset"));
         Assert.Equal("c1", script.SseRequests[1].Query("cursor"));
+    }
+
+    [Fact]
+    public async Task A_connection_lost_while_segments_decode_delivers_each_message_once()
+    {
+        // The second delivery is cut off after segments of it went to the pool and after an undecodable event; the
+        // next connection resends it whole from the first delivery's offset.
+        var first = Deliveries(Payload);
+        var cut = first[..first.IndexOf("event: control", first.IndexOf("event: control") + 1)] + Data("{\"n\":\"bad\"}");
+        using var script = new SseScript(Json, Respond.Sse(cut), Respond.Sse(first[(first.IndexOf("event: control") + Control($"{PerDelivery}", cursor: "c1").Length)..]));
+
+        var received = new List<int>();
+        await foreach (var n in script.Typed.ReadAsync(FromStart).WithHangGuard()) received.Add(n.N);
+
+        Assert.Equal(Enumerable.Range(0, 2 * PerDelivery).Where(n => n % 5 != 3).SelectMany(n => n % 5 == 2 ? new[] { n, -n } : [n]), received);
+        Assert.Equal($"{PerDelivery}", script.SseRequests[1].Query("offset"));
     }
 
     [Fact]
