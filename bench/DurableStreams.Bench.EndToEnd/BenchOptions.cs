@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace DurableStreams.Bench.EndToEnd;
 
-/// <summary>Command line: <c>[--quick] [--json FILE] [--rounds N] [--messages N] [--latency-messages N] [--servers] [--memory-streams N] [--baseline-server DLL] [--only catchup]</c>.</summary>
+/// <summary>Command line: <c>[--quick] [--json FILE] [--rounds N] [--messages N] [--latency-messages N] [--servers] [--memory-streams N] [--baseline-server DLL] [--only catchup|append1]</c>.</summary>
 internal sealed record BenchOptions
 {
     public bool Quick { get; init; }
@@ -20,7 +20,10 @@ internal sealed record BenchOptions
     public int WarmupRounds { get; init; } = 2;
     public int MemoryStreams { get; init; } = 20_000;
 
-    /// <summary><c>catchup</c>: only the catch-up reads (HTTP and SSE), only this SDK and the raw fetches, per-round ratios.</summary>
+    /// <summary>
+    /// <c>catchup</c>: only the catch-up reads (HTTP and SSE), only this SDK and the raw fetches, per-round ratios.
+    /// <c>append1</c>: only the one-caller append, this SDK and the upstream C# client, per-round ratios.
+    /// </summary>
     public string? Only { get; init; }
 
     /// <summary><c>--baseline-server DLL</c>: another DurableStreams.DevServer build, run as a fourth server (its memory store) for A/B.</summary>
@@ -45,10 +48,10 @@ internal sealed record BenchOptions
                 case "--latency-messages": options = options with { LatencyMessages = Number(args, ++i) }; break;
                 case "--only":
                     var only = Value(args, ++i);
-                    if (only != "catchup") throw new ArgumentException($"--only takes 'catchup', not '{only}'.");
+                    if (only is not ("catchup" or "append1")) throw new ArgumentException($"--only takes 'catchup' or 'append1', not '{only}'.");
                     options = options with { Only = only };
                     break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--quick] [--servers] [--memory-streams N] [--baseline-server DLL] [--json FILE] [--rounds N] [--messages N] [--latency-messages N] [--only catchup]");
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--quick] [--servers] [--memory-streams N] [--baseline-server DLL] [--json FILE] [--rounds N] [--messages N] [--latency-messages N] [--only catchup|append1]");
             }
         }
         return options;

@@ -31,6 +31,7 @@ Console.WriteLine($"machine: {run["machine"]}; load: {run["loadAtStart"]}; round
 
 await using var server = await ReferenceServer.StartAsync(new ReferenceServerOptions { LongPollTimeout = TimeSpan.FromSeconds(30), Compression = false });
 if (options.Only == "catchup") return await CatchUpOnly.RunAsync(options, server, run, FillAsync);
+if (options.Only == "append1") return await AppendOneOnly.RunAsync(options, server, run);
 await using var driver = await ChildDriver.StartTsAsync();
 var (upstreamDriver, upstreamFolder, upstreamMissing) = await UpstreamDriver.StartAsync();
 run["upstream"] = upstreamMissing is null

@@ -228,16 +228,18 @@ internal sealed partial class ProtocolHttpClient
     {
         var message = new HttpRequestMessage(request.Method, await RequestUriAsync(request, overrides, cancellationToken).ConfigureAwait(false));
         DurableStreamHttpRequests.Mark(message, request);
+        // While nothing else was set, the protocol headers are added without first removing the name.
+        var replace = false;
         foreach (var (name, value) in _options.Headers)
         {
             var resolved = await value.ResolveAsync(cancellationToken).ConfigureAwait(false);
-            if (resolved is not null) SetHeader(message, name, resolved);
+            if (resolved is not null) SetHeader(message, name, resolved, replace = true);
         }
         if (overrides is not null)
         {
-            if (overrides.HasHeaders) foreach (var (name, value) in overrides.Headers) SetHeader(message, name, value);
+            if (overrides.HasHeaders) foreach (var (name, value) in overrides.Headers) SetHeader(message, name, value, replace = true);
         }
-        if (request.HasHeaders) foreach (var (name, value) in request.Headers) SetHeader(message, name, value);
+        if (request.HasHeaders) foreach (var (name, value) in request.Headers) SetHeader(message, name, value, replace);
 
         if (request.Body is { } body)
         {
@@ -281,10 +283,10 @@ internal sealed partial class ProtocolHttpClient
         return ProtocolQuery.AppendSorted(request.Url, query);
     }
 
-    private static void SetHeader(HttpRequestMessage message, string name, string value)
+    private static void SetHeader(HttpRequestMessage message, string name, string value, bool replace)
     {
         if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) return; // owned by the content
-        message.Headers.Remove(name);
+        if (replace) message.Headers.Remove(name);
         message.Headers.TryAddWithoutValidation(name, value);
     }
 }
