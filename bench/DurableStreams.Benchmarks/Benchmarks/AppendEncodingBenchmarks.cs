@@ -9,8 +9,9 @@ namespace DurableStreams.Benchmarks.Benchmarks;
 /// against writing the same records into one JSON array by hand (the least work a POST body needs).
 /// The handler answers asynchronously (after <see cref="Task.Yield"/>): with a synchronous one, the
 /// lone-append fast path sends and finishes each append before the next is made, so Concurrent=100
-/// made 100 POSTs and measured no batching. Now the first append goes out alone and the other 99
-/// queue behind it and share the next POST, as they do against a server.
+/// made 100 POSTs and measured no batching. Now the first append goes out alone and the others
+/// queue behind it and share the next POSTs (one or a few, as the thread pool schedules the
+/// answer), as they do against a server.
 /// </summary>
 [MemoryDiagnoser]
 public class AppendEncodingBenchmarks
