@@ -87,4 +87,34 @@ public sealed class ProducerRuleTests : IDisposable
         Assert.Equal(AppendStatus.InvalidJson, _store.AppendText("/j", "{bad", claim, contentType: "application/json").Status);
         Assert.Equal(AppendStatus.Appended, _store.AppendText("/j", "1", claim, contentType: "application/json").Status);
     }
+
+    [Fact]
+    public void On_a_json_stream_every_refusal_before_the_body_wins_over_invalid_json()
+    {
+        _store.CreateJson("/j");
+        var json = "application/json";
+        Assert.Equal(AppendStatus.Appended, _store.AppendText("/j", "[1,2]", new ProducerClaim("w", 1, 0), contentType: json).Status);
+
+        var gap = _store.AppendText("/j", "{bad", new ProducerClaim("w", 1, 3), contentType: json);
+        Assert.Equal((AppendStatus.SequenceGap, 1L, 3L), (gap.Status, gap.ProducerValue, gap.ReceivedSeq));
+        var stale = _store.AppendText("/j", "{bad", new ProducerClaim("w", 0, 1), contentType: json);
+        Assert.Equal((AppendStatus.StaleEpoch, 1L), (stale.Status, stale.ProducerValue));
+        var duplicate = _store.AppendText("/j", "{bad", new ProducerClaim("w", 1, 0), contentType: json);
+        Assert.Equal((AppendStatus.Duplicate, 0L), (duplicate.Status, duplicate.ProducerValue));
+        Assert.Equal(AppendStatus.InvalidEpochSeq, _store.AppendText("/j", "{bad", new ProducerClaim("w", 2, 1), contentType: json).Status);
+
+        Assert.Equal(AppendStatus.Appended, _store.Append("/j", new AppendRequest(json, "3"u8.ToArray(), false, "b", null)).Status);
+        Assert.Equal(AppendStatus.SeqConflict, _store.Append("/j", new AppendRequest(json, "{bad"u8.ToArray(), false, "a", null)).Status);
+        Assert.Equal(AppendStatus.ContentTypeMismatch, _store.AppendText("/p", "{bad", contentType: json).Status);
+
+        // Accepted up to the body: only then is the JSON checked, and the producer does not advance.
+        Assert.Equal(AppendStatus.InvalidJson, _store.AppendText("/j", "{bad", new ProducerClaim("w", 1, 1), contentType: json).Status);
+        Assert.Equal(AppendStatus.Appended, _store.AppendText("/j", "[4]", new ProducerClaim("w", 1, 1), contentType: json).Status);
+        Assert.Equal(AppendStatus.Appended, _store.AppendText("/j", "5", new ProducerClaim("w", 1, 2), contentType: json, close: true).Status);
+        var closed = _store.AppendText("/j", "{bad", new ProducerClaim("w", 1, 3), contentType: json);
+        Assert.Equal((AppendStatus.StreamClosed, true), (closed.Status, closed.StreamClosed));
+        var closingRetry = _store.AppendText("/j", "{bad", new ProducerClaim("w", 1, 2), contentType: json);
+        Assert.Equal((AppendStatus.Duplicate, true), (closingRetry.Status, closingRetry.StreamClosed));
+        Assert.Equal("[1,2,3,4,5]", _store.ReadBody("/j"));
+    }
 }

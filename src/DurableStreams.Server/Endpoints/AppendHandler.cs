@@ -47,8 +47,14 @@ internal sealed class AppendHandler(IStreamStore store, DurableStreamsServerOpti
             producer = new ProducerClaim(producerId, epoch, seq);
         }
 
-        var body = await HttpResults.ReadBodyAsync(request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        if (body is null)
+        // A JSON body is only read by the store (it keeps a flattened copy): into a pooled buffer, returned after.
+        using var pooled = ContentTypes.IsJson(request.ContentType)
+            ? await PooledBody.ReadAsync(request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false)
+            : null;
+        ReadOnlyMemory<byte> body;
+        if (pooled is not null) body = pooled.Memory;
+        else if (await HttpResults.ReadBodyAsync(request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false) is { } whole) body = whole;
+        else
         {
             await HttpResults.Error(response, 413, "Request body too large").ConfigureAwait(false);
             return;

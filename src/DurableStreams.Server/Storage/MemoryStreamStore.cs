@@ -8,7 +8,7 @@ namespace DurableStreams.Server.Storage;
 /// through <see cref="Commit"/>; <see cref="FileStreamStore"/> persists those records before they apply.
 /// One lock also gives the per-(stream, producer) serialization §5.2.1 requires.
 /// </summary>
-internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
+internal partial class MemoryStreamStore(TimeProvider clock) : IStreamStore
 {
     private readonly Dictionary<string, StreamState> _streams = new(StringComparer.Ordinal);
     private long _generation;
@@ -124,120 +124,6 @@ internal class MemoryStreamStore(TimeProvider clock) : IStreamStore
             DataAdded?.Invoke(new(path, start, created.Generation));
             return new(CreateStatus.Created, created.Snapshot(), Messages: added.Messages, Bytes: added.Bytes);
         }
-    }
-
-    public AppendOutcome Append(string path, AppendRequest request)
-    {
-        // Validating and flattening a JSON body is the costly part of an append and needs no state: done before
-        // the lock, so appends to any stream do it in parallel. Its result is used (or its error reported) at the
-        // same point as before, after the checks that come first (closed, content type, producer, Stream-Seq).
-        Flattened? flattened = request.Body.Length > 0 && ContentTypes.IsJson(request.ContentType) ? Flatten(request.Body) : null;
-        lock (Gate)
-        {
-            var (status, stream) = Resolve(path);
-            if (status == LookupStatus.NotFound) return new(AppendStatus.NotFound);
-            if (status == LookupStatus.Gone) return new(AppendStatus.Gone);
-            Touch(stream!);
-            return AppendCore(stream!, request, flattened);
-        }
-    }
-
-    private readonly record struct Flattened(bool Ok, byte[] Data, int Count, string? Error);
-
-    private static Flattened Flatten(byte[] body) =>
-        JsonMessages.TryFlatten(body, isCreate: false, out var data, out var count, out var error)
-            ? new(true, data, count, null)
-            : new(false, [], 0, error);
-
-    private AppendOutcome AppendCore(StreamState stream, AppendRequest request, Flattened? flattened)
-    {
-        var closeOnly = request.Close && request.Body.Length == 0;
-        if (stream.Closed)
-        {
-            // A retry of the request that closed the stream is a duplicate, not a conflict (§5.2.1).
-            if (request.Producer is { } retry && stream.ClosedBy == retry)
-                return new(AppendStatus.Duplicate, stream.Tail, StreamClosed: true, ProducerValue: retry.Seq);
-            if (closeOnly && request.Producer is null) return new(AppendStatus.ClosedNow, stream.Tail, StreamClosed: true);
-            return new(AppendStatus.StreamClosed, stream.Tail, StreamClosed: true);
-        }
-
-        if (!closeOnly && !ContentTypes.AreSame(request.ContentType, stream.ContentType))
-            return new(AppendStatus.ContentTypeMismatch, Error: "Content-type mismatch");
-
-        ProducerState? newProducerState = null;
-        if (request.Producer is { } producer)
-        {
-            var check = ValidateProducer(stream, producer, out newProducerState);
-            if (check is not null) return check;
-        }
-
-        if (closeOnly)
-        {
-            Commit(new JournalRecord
-            {
-                Op = JournalRecord.CloseOp,
-                Path = stream.Path,
-                Close = true,
-                ClosedBy = ToJournal(request.Producer),
-                Producer = ToJournal(request.Producer, newProducerState),
-            });
-            return new(AppendStatus.ClosedNow, stream.Tail, StreamClosed: true, ProducerValue: request.Producer?.Seq ?? 0);
-        }
-
-        if (request.Seq is not null && stream.LastSeq is not null && string.CompareOrdinal(request.Seq, stream.LastSeq) <= 0)
-            return new(AppendStatus.SeqConflict, Error: "Sequence conflict");
-
-        var data = request.Body;
-        var json = ContentTypes.IsJson(stream.ContentType);
-        var count = 0;
-        if (json)
-        {
-            // The content types matched above, so a JSON stream means the body was flattened before the lock.
-            var result = flattened ?? Flatten(data);
-            if (!result.Ok) return new(AppendStatus.InvalidJson, Error: result.Error);
-            (data, count) = (result.Data, result.Count);
-        }
-
-        var before = stream.Tail;
-        var offset = Offsets.Advance(before, data.Length);
-        Commit(new JournalRecord
-        {
-            Op = JournalRecord.AppendOp,
-            Path = stream.Path,
-            Messages = [new(offset, data, json ? count : 0)],
-            Close = request.Close,
-            ClosedBy = request.Close ? ToJournal(request.Producer) : null,
-            Producer = ToJournal(request.Producer, newProducerState),
-            Seq = request.Seq,
-        });
-        DataAdded?.Invoke(new(stream.Path, before, stream.Generation));
-        return new(AppendStatus.Appended, offset, request.Close, request.Producer?.Seq ?? 0, Messages: json ? count : 1, Bytes: data.Length);
-    }
-
-    /// <summary>Kafka-style epoch and sequence rules (§5.2.1); null when the request is accepted.</summary>
-    private static AppendOutcome? ValidateProducer(StreamState stream, ProducerClaim claim, out ProducerState? accepted)
-    {
-        accepted = null;
-        if (!stream.Producers.TryGetValue(claim.Id, out var state))
-        {
-            if (claim.Seq != 0) return new(AppendStatus.SequenceGap, ProducerValue: 0, ReceivedSeq: claim.Seq);
-            accepted = new(claim.Epoch, 0);
-            return null;
-        }
-        if (claim.Epoch < state.Epoch) return new(AppendStatus.StaleEpoch, ProducerValue: state.Epoch);
-        if (claim.Epoch > state.Epoch)
-        {
-            if (claim.Seq != 0) return new(AppendStatus.InvalidEpochSeq, Error: "New epoch must start with sequence 0");
-            accepted = new(claim.Epoch, 0);
-            return null;
-        }
-        if (claim.Seq <= state.LastSeq) return new(AppendStatus.Duplicate, stream.Tail, stream.Closed, ProducerValue: state.LastSeq);
-        if (claim.Seq == state.LastSeq + 1)
-        {
-            accepted = new(claim.Epoch, claim.Seq);
-            return null;
-        }
-        return new(AppendStatus.SequenceGap, ProducerValue: state.LastSeq + 1, ReceivedSeq: claim.Seq);
     }
 
     public ReadOutcome Head(string path)

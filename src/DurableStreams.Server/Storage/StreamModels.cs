@@ -46,7 +46,11 @@ internal enum CreateStatus
 /// <summary><paramref name="Messages"/> and <paramref name="Bytes"/>: what the request body added (for telemetry).</summary>
 internal sealed record CreateOutcome(CreateStatus Status, StreamSnapshot? Stream = null, string? Error = null, int Messages = 0, long Bytes = 0);
 
-internal sealed record AppendRequest(string? ContentType, byte[] Body, bool Close, string? Seq, ProducerClaim? Producer);
+/// <summary>
+/// A JSON <paramref name="Body"/> may be a pooled buffer: the store must not keep it (it keeps the flattened copy). Any
+/// other body is a whole array, stored as it is.
+/// </summary>
+internal sealed record AppendRequest(string? ContentType, ReadOnlyMemory<byte> Body, bool Close, string? Seq, ProducerClaim? Producer);
 
 internal enum AppendStatus
 {
