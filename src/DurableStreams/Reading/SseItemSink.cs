@@ -195,6 +195,7 @@ internal abstract class SseItemSink
         private sealed record Part(List<T> Items, ExceptionDispatchInfo? Failure);
     }
 }
+
 /// <summary>The messages of one SSE delivery, decoded as they arrived (see <see cref="SseItemSink"/>).</summary>
 internal abstract class SseDecodedDelivery
 {
